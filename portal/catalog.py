@@ -1,0 +1,247 @@
+"""Load and validate all content in one pass into an immutable Catalog, or report every problem at once."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative, validation_problems
+from portal.models import Fiche, Glossaire, Terme, Territoire
+from portal.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
+
+KIND_FOLDERS = {"dispositifs": "dispositif", "acteurs": "acteur"}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All content of one version, validated; never changed after loading."""
+
+    fiches: MappingProxyType  # id -> Fiche, sorted by title
+    territoires: MappingProxyType  # département code -> Territoire
+    glossaire: tuple[Terme, ...]
+    trees: MappingProxyType  # tree id -> Tree (portal.trees)
+    version: str
+    warnings: tuple[Problem, ...] = ()
+    lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # id -> (file, line)
+
+    def of_type(self, kind: str) -> list[Fiche]:
+        return [fiche for fiche in self.fiches.values() if fiche.type == kind]
+
+    @property
+    def contact_count(self) -> int:
+        local = sum(len(territoire.contacts) for territoire in self.territoires.values())
+        return local + sum(1 for fiche in self.fiches.values() if fiche.contact_national)
+
+    def summary(self) -> str:
+        """The one line `portal check` prints on success."""
+        a_verifier = sum(1 for fiche in self.fiches.values() if fiche.statut == "a-verifier")
+        return (f"{len(self.fiches)} fiches ({a_verifier} à vérifier), {self.contact_count} contacts, "
+                f"{len(self.trees)} arbres")
+
+
+def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -> Catalog:
+    """Read every content file; raise ContentError listing all errors, or return the Catalog."""
+    from portal.trees import load_trees  # trees need the fiches; imported here to keep modules acyclic
+
+    content_dir = Path(content_dir)
+    root = content_dir.parent
+    problems: list[Problem] = []
+    if not content_dir.is_dir():
+        raise ContentError([Problem(str(content_dir), 1, 1, "", "le dossier de contenu n'existe pas",
+                                    "indiquez le bon dossier avec PORTAL_CONTENT_DIR")])
+
+    fiches, documents = _load_fiches(content_dir, root, problems)
+    territoires = _load_territoires(content_dir / "territoires", root, fiches, problems)
+    glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
+    _check_references(fiches, documents, root, problems)
+
+    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
+    problems.extend(tree_problems)
+    problems.extend(_content_warnings(fiches, documents, root))
+
+    errors = [p for p in problems if p.severity == "erreur"]
+    if errors:
+        raise ContentError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
+    ordered = dict(sorted(fiches.items(), key=lambda item: _sort_key(item[1].titre)))
+    return Catalog(
+        fiches=MappingProxyType(ordered),
+        territoires=MappingProxyType(dict(sorted(territoires.items()))),
+        glossaire=tuple(glossaire),
+        trees=MappingProxyType(trees),
+        version=content_version(content_dir, Path(trees_dir) if trees_dir else None),
+        warnings=tuple(sorted(problems, key=lambda p: (p.file, p.line))),
+        lines=MappingProxyType({fid: (relative(doc.path, root), 1) for fid, doc in documents.items()}),
+    )
+
+
+def content_version(content_dir: Path, trees_dir: Path | None) -> str:
+    """The hash of every content file's name and bytes: what the index and tables are keyed by."""
+    digest = hashlib.sha256()
+    for folder in (content_dir, trees_dir):
+        if folder and folder.is_dir():
+            for path in sorted(folder.rglob("*.yaml")):
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _sort_key(title: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | None:
+    try:
+        document = load_yaml(path)
+    except YamlSyntaxError as error:
+        problems.append(Problem(relative(path, root), error.line, error.column, "", error.message,
+                                "corrigez la syntaxe YAML à cette ligne"))
+        return None
+    if not isinstance(document.data, dict):
+        problems.append(problem_at(document, (), "le fichier doit contenir des clés (« clé: valeur »)",
+                                   "partez d'une fiche existante comme modèle", root=root))
+        return None
+    return document
+
+
+def _validate(model: type[BaseModel], document: YamlDocument, data: dict[str, Any], root: Path,
+              problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems.extend(validation_problems(error, model, document, root))
+        return None
+
+
+def _load_fiches(content_dir: Path, root: Path, problems: list[Problem]):
+    fiches: dict[str, Fiche] = {}
+    documents: dict[str, YamlDocument] = {}
+    for folder, kind in KIND_FOLDERS.items():
+        for path in sorted((content_dir / folder).glob("*.yaml")):
+            document = _read(path, root, problems)
+            if document is None:
+                continue
+            data = dict(document.data)
+            if "type" in data:
+                problems.append(problem_at(document, ("type",), "la clé « type » ne s'écrit pas",
+                                           f"le dossier « {folder} » dit déjà que c'est un {kind} : "
+                                           "retirez cette ligne", root=root))
+            data["type"] = kind
+            fiche = _validate(Fiche, document, data, root, problems)
+            if fiche is None:
+                continue
+            if fiche.id != path.stem:
+                problems.append(problem_at(document, ("id",), f"l'id « {fiche.id} » ne correspond pas au "
+                                           f"nom du fichier « {path.name} »",
+                                           f"renommez le fichier en {fiche.id}.yaml ou corrigez l'id", root=root))
+            if fiche.id in fiches:
+                other = relative(documents[fiche.id].path, root)
+                problems.append(problem_at(document, ("id",), f"l'id « {fiche.id} » est déjà utilisé par {other}",
+                                           "chaque fiche doit avoir un id unique", root=root))
+                continue
+            fiches[fiche.id] = fiche
+            documents[fiche.id] = document
+    return fiches, documents
+
+
+def _missing_fiche(document: YamlDocument, key: tuple, target: str, known, kind: str | None, root: Path) -> Problem:
+    guess = nearest(target, known)
+    what = {"acteur": "la fiche acteur", "dispositif": "la fiche dispositif"}.get(kind or "", "la fiche")
+    message = f"{what} « {target} » n'existe pas"
+    hint = f"vouliez-vous dire « {guess} » ?" if guess else "vérifiez l'id dans content/acteurs ou content/dispositifs"
+    return problem_at(document, key, message, hint, root=root)
+
+
+def check_reference(document: YamlDocument, key: tuple, target: str, fiches: dict, kind: str | None,
+                    root: Path) -> Problem | None:
+    """A problem when `target` is not a fiche (of `kind`, if given)."""
+    candidates = [fid for fid, f in fiches.items() if kind is None or f.type == kind]
+    if target in candidates:
+        return None
+    return _missing_fiche(document, key, target, candidates, kind, root)
+
+
+def _check_references(fiches: dict, documents: dict, root: Path, problems: list[Problem]) -> None:
+    for fiche_id, fiche in fiches.items():
+        document = documents[fiche_id]
+        for key, targets, kind in (("liees", fiche.liees, None), ("acteurs", fiche.acteurs, "acteur")):
+            for index, target in enumerate(targets):
+                problem = check_reference(document, (key, index), target, fiches, kind, root)
+                if problem:
+                    problems.append(problem)
+                elif target == fiche_id:
+                    problems.append(problem_at(document, (key, index), "la fiche se cite elle-même",
+                                               "retirez cette ligne", root=root))
+
+
+def _load_territoires(folder: Path, root: Path, fiches: dict, problems: list[Problem]) -> dict:
+    territoires: dict[str, Territoire] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        document = _read(path, root, problems)
+        if document is None:
+            continue
+        territoire = _validate(Territoire, document, document.data, root, problems)
+        if territoire is None:
+            continue
+        if territoire.departement != path.stem:
+            problems.append(problem_at(document, ("departement",), f"le code « {territoire.departement} » ne "
+                                       f"correspond pas au nom du fichier « {path.name} »",
+                                       f"renommez le fichier en {territoire.departement}.yaml", root=root))
+        for index, contact in enumerate(territoire.contacts):
+            problem = check_reference(document, ("contacts", index, "acteur"), contact.acteur, fiches,
+                                      "acteur", root)
+            if problem:
+                problems.append(problem)
+            for sub, target in enumerate(contact.pour):
+                problem = check_reference(document, ("contacts", index, "pour", sub), target, fiches,
+                                          "dispositif", root)
+                if problem:
+                    problems.append(problem)
+        territoires[territoire.departement] = territoire
+    return territoires
+
+
+def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:
+    if not path.exists():
+        return []
+    document = _read(path, root, problems)
+    if document is None:
+        return []
+    glossaire = _validate(Glossaire, document, document.data, root, problems)
+    if glossaire is None:
+        return []
+    for index, terme in enumerate(glossaire.termes):
+        if terme.fiche:
+            problem = check_reference(document, ("termes", index, "fiche"), terme.fiche, fiches, None, root)
+            if problem:
+                problems.append(problem)
+    return list(glossaire.termes)
+
+
+_SENTENCE_END = re.compile(r"[.!?…](\s|$)")
+
+
+def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | None = None) -> list[Problem]:
+    """Things an editor should look at, that do not block publication."""
+    today = today or date.today()
+    warnings = []
+    for fiche_id, fiche in fiches.items():
+        document = documents[fiche_id]
+        if len(_SENTENCE_END.findall(fiche.resume.strip())) > 2:
+            warnings.append(problem_at(document, ("resume",), "le résumé fait plus de deux phrases",
+                                       "gardez une phrase lisible en cinq secondes ; le détail va dans "
+                                       "`description`", "avertissement", root))
+        for index, source in enumerate(fiche.sources):
+            seen = source.publie_le or source.vu_le
+            if (today - seen).days > 3 * 365:
+                warnings.append(problem_at(document, ("sources", index), f"la source « {source.titre} » date "
+                                           f"de plus de trois ans ({seen:%d/%m/%Y})",
+                                           "relisez-la et mettez à jour `vu_le`, ou citez une source récente",
+                                           "avertissement", root))
+    return warnings

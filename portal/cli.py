@@ -1,0 +1,47 @@
+"""The `portal` command: the front door for editors and operators (every command has help text)."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from portal.catalog import load_catalog
+from portal.config import ROOT
+from portal.diagnostics import ContentError
+
+
+def _create_app():
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.")
+def main() -> None:
+    """Entry point of the `portal` console script."""
+
+
+@main.command("check")
+@click.option("--contenu", "content_dir", type=click.Path(path_type=Path), default=ROOT / "content",
+              show_default=True, help="Dossier des fiches.")
+@click.option("--arbres", "trees_dir", type=click.Path(path_type=Path), default=ROOT / "trees",
+              show_default=True, help="Dossier des arbres d'orientation.")
+@click.option("--avertissements/--sans-avertissements", default=True, help="Afficher aussi les avertissements.")
+def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> None:
+    """Vérifier les fiches, les territoires, le glossaire et les arbres ; lister tous les problèmes."""
+    try:
+        catalog = load_catalog(content_dir, trees_dir)
+    except ContentError as error:
+        for problem in error.problems:
+            if avertissements or problem.severity == "erreur":
+                click.echo(str(problem))
+        errors = sum(1 for p in error.problems if p.severity == "erreur")
+        click.echo(f"{errors} erreur(s) : le contenu ne peut pas être publié.", err=True)
+        sys.exit(1)
+    if avertissements:
+        for warning in catalog.warnings:
+            click.echo(str(warning))
+    warnings = f", {len(catalog.warnings)} avertissement(s)" if catalog.warnings else ""
+    click.echo(f"{catalog.summary()} : aucun problème{warnings}")

@@ -1,0 +1,46 @@
+"""Configuration: every setting read from the environment once, with a safe default."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_from_env(instance_path: str) -> dict:
+    """Return the app settings; each `PORTAL_*` variable overrides one default."""
+    env = os.environ.get
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": env("PORTAL_SECRET_KEY") or _instance_secret(instance),
+        "CONTENT_DIR": env("PORTAL_CONTENT_DIR", str(ROOT / "content")),
+        "TREES_DIR": env("PORTAL_TREES_DIR", str(ROOT / "trees")),
+        "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"),
+        "INDEX_DIR": env("PORTAL_INDEX_DIR", str(instance / "index")),
+        "PLACES_DATA_DIR": env(
+            "PORTAL_PLACES_DATA_DIR", str(ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data")
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
+    }
+
+
+# Documented settings: name -> meaning. A test checks that the README lists each of them.
+SETTINGS_DOC = {
+    "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/)",
+    "PORTAL_CONTENT_DIR": "dossier des fiches YAML (défaut : content/)",
+    "PORTAL_TREES_DIR": "dossier des arbres d'orientation (défaut : trees/)",
+    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3)",
+    "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
+    "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : node_modules/@etalab/decoupage-administratif/data)",
+    "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
+}
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key created once per instance folder, so sessions survive restarts without a setting."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+    return path.read_text().strip()

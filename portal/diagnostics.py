@@ -1,0 +1,159 @@
+"""Content problems: where (file, line, column, key path), what (a French sentence) and how to fix it."""
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from portal.yamlsource import YamlDocument
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in a content file."""
+
+    file: str
+    line: int
+    column: int
+    key: str  # the key path, e.g. « sources[0].url »
+    message: str
+    hint: str = ""
+    severity: str = "erreur"  # « erreur » blocks; « avertissement » informs
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        key = f" [{self.key}]" if self.key else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}: {self.severity}{key} : {self.message}{hint}"
+
+
+class ContentError(Exception):
+    """Raised when the content has at least one error; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problème(s) dans le contenu")
+        self.problems = problems
+
+
+def key_path_text(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def relative(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def problem_at(document: YamlDocument, key_path: tuple, message: str, hint: str = "",
+               severity: str = "erreur", root: Path | None = None) -> Problem:
+    """A problem located at `key_path` of `document`."""
+    line, column = document.position(key_path)
+    return Problem(relative(document.path, root), line, column, key_path_text(key_path), message, hint, severity)
+
+
+def nearest(word: str, choices) -> str | None:
+    """The closest known word to a misspelt one, if one is close enough."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+_CUSTOM = {
+    "url": ("n'est pas une adresse web valide", "écrivez l'adresse complète, commençant par https://"),
+    "telephone": ("n'est pas un numéro de téléphone valide", "écrivez les chiffres, par exemple « 02 97 00 00 00 »"),
+    "email": ("n'est pas une adresse électronique valide", "écrivez une adresse comme service@exemple.fr"),
+    "source-sans-lieu": ("la source n'a ni `url` ni `document`", "ajoutez l'adresse de la page ou le document source"),
+    "a-verifier-sans-explication": (
+        "la fiche est « a-verifier » mais ne dit pas quoi vérifier",
+        "ajoutez `a_verifier:` avec ce qui reste à vérifier",
+    ),
+}
+
+
+def validation_problems(error: ValidationError, model: type[BaseModel], document: YamlDocument,
+                        root: Path | None = None, prefix: tuple = ()) -> list[Problem]:
+    """Translate pydantic's errors into French problems located in the YAML file."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = prefix + tuple(part for part in item["loc"] if not _is_branch_name(part))
+        message, hint = _french(item, loc, model)
+        problems.append(problem_at(document, loc, message, hint, root=root))
+    return problems
+
+
+def _is_branch_name(part) -> bool:
+    # pydantic adds names of union branches or validators to the location; they are not YAML keys.
+    return isinstance(part, str) and ("[" in part or part in {"str", "date", "int", "list", "bool"})
+
+
+def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
+    kind, value = item["type"], item.get("input")
+    name = str(loc[-1]) if loc else "?"
+    context = item.get("ctx") or {}
+    if kind == "missing":
+        return f"la clé obligatoire « {name} » manque", f"ajoutez une ligne `{name}: …`"
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        guess = nearest(name, known)
+        hint = f"vouliez-vous dire « {guess} » ?" if guess else "clés permises : " + ", ".join(sorted(known))
+        return f"la clé « {name} » n'existe pas dans ce format", hint
+    if kind == "literal_error":
+        allowed = context.get("expected", "")
+        return f"la valeur « {value} » n'est pas permise pour « {name} »", f"valeurs permises : {allowed}"
+    if kind in {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}:
+        return f"« {name} » doit être une date", "écrivez-la AAAA-MM-JJ, sans guillemets (ex. 2024-07-05)"
+    if kind == "string_type":
+        return f"« {name} » doit être un texte", "mettez le texte entre guillemets s'il commence par un chiffre"
+    if kind == "list_type":
+        return f"« {name} » doit être une liste", "écrivez chaque élément sur une ligne commençant par « - »"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"« {name} » doit contenir des clés (une par ligne, indentées)", ""
+    if kind == "int_type":
+        return f"« {name} » doit être un nombre entier", ""
+    if kind == "bool_type":
+        return f"« {name} » doit valoir true ou false", ""
+    if kind == "string_pattern_mismatch":
+        return (f"« {value} » n'est pas un identifiant valide",
+                "minuscules sans accents, chiffres et tirets (ex. essai-encadre)")
+    if kind == "string_too_short":
+        return f"« {name} » est vide", "écrivez un texte ou retirez la clé si elle est facultative"
+    if kind == "too_short":
+        return f"« {name} » doit avoir au moins {context.get('min_length', 1)} élément(s)", ""
+    if kind in {"less_than_equal", "greater_than_equal"}:
+        return f"« {name} » est hors des limites permises", str(context)
+    if kind == "value_error":
+        code = str(context.get("error", ""))
+        if code in _CUSTOM:
+            message, hint = _CUSTOM[code]
+            return (f"« {value} » {message}" if code in {"url", "telephone", "email"} else message), hint
+    return f"valeur invalide pour « {name} » ({item.get('msg', '')})", ""
+
+
+def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys a model accepts at `loc` (following nested models and lists)."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
