@@ -7,9 +7,20 @@ from portal.config import ROOT, settings_from_env
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, then `config` (tests), then content and routes."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     app.config.from_mapping(settings_from_env(app.instance_path))
     if config:
         app.config.update(config)
+
+    from portal import cli, web
+    from portal.content import install_content
+
+    install_content(app)
+    web.init_app(app)
+    cli.init_app(app)
     return app

@@ -40,8 +40,10 @@ class Catalog:
     def summary(self) -> str:
         """The one line `portal check` prints on success."""
         a_verifier = sum(1 for fiche in self.fiches.values() if fiche.statut == "a-verifier")
-        return (f"{len(self.fiches)} fiches ({a_verifier} à vérifier), {self.contact_count} contacts, "
-                f"{len(self.trees)} arbres")
+        return (
+            f"{len(self.fiches)} fiches ({a_verifier} à vérifier), {self.contact_count} contacts, "
+            f"{len(self.trees)} arbres"
+        )
 
 
 def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -> Catalog:
@@ -52,8 +54,18 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     root = content_dir.parent
     problems: list[Problem] = []
     if not content_dir.is_dir():
-        raise ContentError([Problem(str(content_dir), 1, 1, "", "le dossier de contenu n'existe pas",
-                                    "indiquez le bon dossier avec PORTAL_CONTENT_DIR")])
+        raise ContentError(
+            [
+                Problem(
+                    str(content_dir),
+                    1,
+                    1,
+                    "",
+                    "le dossier de contenu n'existe pas",
+                    "indiquez le bon dossier avec PORTAL_CONTENT_DIR",
+                )
+            ]
+        )
 
     fiches, documents = _load_fiches(content_dir, root, problems)
     territoires = _load_territoires(content_dir / "territoires", root, fiches, problems)
@@ -100,18 +112,34 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | Non
     try:
         document = load_yaml(path)
     except YamlSyntaxError as error:
-        problems.append(Problem(relative(path, root), error.line, error.column, "", error.message,
-                                "corrigez la syntaxe YAML à cette ligne"))
+        problems.append(
+            Problem(
+                relative(path, root),
+                error.line,
+                error.column,
+                "",
+                error.message,
+                "corrigez la syntaxe YAML à cette ligne",
+            )
+        )
         return None
     if not isinstance(document.data, dict):
-        problems.append(problem_at(document, (), "le fichier doit contenir des clés (« clé: valeur »)",
-                                   "partez d'une fiche existante comme modèle", root=root))
+        problems.append(
+            problem_at(
+                document,
+                (),
+                "le fichier doit contenir des clés (« clé: valeur »)",
+                "partez d'une fiche existante comme modèle",
+                root=root,
+            )
+        )
         return None
     return document
 
 
-def _validate(model: type[BaseModel], document: YamlDocument, data: dict[str, Any], root: Path,
-              problems: list[Problem]) -> Any:
+def _validate(
+    model: type[BaseModel], document: YamlDocument, data: dict[str, Any], root: Path, problems: list[Problem]
+) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -129,21 +157,40 @@ def _load_fiches(content_dir: Path, root: Path, problems: list[Problem]):
                 continue
             data = dict(document.data)
             if "type" in data:
-                problems.append(problem_at(document, ("type",), "la clé « type » ne s'écrit pas",
-                                           f"le dossier « {folder} » dit déjà que c'est un {kind} : "
-                                           "retirez cette ligne", root=root))
+                problems.append(
+                    problem_at(
+                        document,
+                        ("type",),
+                        "la clé « type » ne s'écrit pas",
+                        f"le dossier « {folder} » dit déjà que c'est un {kind} : retirez cette ligne",
+                        root=root,
+                    )
+                )
             data["type"] = kind
             fiche = _validate(Fiche, document, data, root, problems)
             if fiche is None:
                 continue
             if fiche.id != path.stem:
-                problems.append(problem_at(document, ("id",), f"l'id « {fiche.id} » ne correspond pas au "
-                                           f"nom du fichier « {path.name} »",
-                                           f"renommez le fichier en {fiche.id}.yaml ou corrigez l'id", root=root))
+                problems.append(
+                    problem_at(
+                        document,
+                        ("id",),
+                        f"l'id « {fiche.id} » ne correspond pas au nom du fichier « {path.name} »",
+                        f"renommez le fichier en {fiche.id}.yaml ou corrigez l'id",
+                        root=root,
+                    )
+                )
             if fiche.id in fiches:
                 other = relative(documents[fiche.id].path, root)
-                problems.append(problem_at(document, ("id",), f"l'id « {fiche.id} » est déjà utilisé par {other}",
-                                           "chaque fiche doit avoir un id unique", root=root))
+                problems.append(
+                    problem_at(
+                        document,
+                        ("id",),
+                        f"l'id « {fiche.id} » est déjà utilisé par {other}",
+                        "chaque fiche doit avoir un id unique",
+                        root=root,
+                    )
+                )
                 continue
             fiches[fiche.id] = fiche
             documents[fiche.id] = document
@@ -158,8 +205,9 @@ def _missing_fiche(document: YamlDocument, key: tuple, target: str, known, kind:
     return problem_at(document, key, message, hint, root=root)
 
 
-def check_reference(document: YamlDocument, key: tuple, target: str, fiches: dict, kind: str | None,
-                    root: Path) -> Problem | None:
+def check_reference(
+    document: YamlDocument, key: tuple, target: str, fiches: dict, kind: str | None, root: Path
+) -> Problem | None:
     """A problem when `target` is not a fiche (of `kind`, if given)."""
     candidates = [fid for fid, f in fiches.items() if kind is None or f.type == kind]
     if target in candidates:
@@ -176,8 +224,15 @@ def _check_references(fiches: dict, documents: dict, root: Path, problems: list[
                 if problem:
                     problems.append(problem)
                 elif target == fiche_id:
-                    problems.append(problem_at(document, (key, index), "la fiche se cite elle-même",
-                                               "retirez cette ligne", root=root))
+                    problems.append(
+                        problem_at(
+                            document,
+                            (key, index),
+                            "la fiche se cite elle-même",
+                            "retirez cette ligne",
+                            root=root,
+                        )
+                    )
 
 
 def _load_territoires(folder: Path, root: Path, fiches: dict, problems: list[Problem]) -> dict:
@@ -190,17 +245,23 @@ def _load_territoires(folder: Path, root: Path, fiches: dict, problems: list[Pro
         if territoire is None:
             continue
         if territoire.departement != path.stem:
-            problems.append(problem_at(document, ("departement",), f"le code « {territoire.departement} » ne "
-                                       f"correspond pas au nom du fichier « {path.name} »",
-                                       f"renommez le fichier en {territoire.departement}.yaml", root=root))
+            problems.append(
+                problem_at(
+                    document,
+                    ("departement",),
+                    f"le code « {territoire.departement} » ne correspond pas au nom du fichier « {path.name} »",
+                    f"renommez le fichier en {territoire.departement}.yaml",
+                    root=root,
+                )
+            )
         for index, contact in enumerate(territoire.contacts):
-            problem = check_reference(document, ("contacts", index, "acteur"), contact.acteur, fiches,
-                                      "acteur", root)
+            problem = check_reference(document, ("contacts", index, "acteur"), contact.acteur, fiches, "acteur", root)
             if problem:
                 problems.append(problem)
             for sub, target in enumerate(contact.pour):
-                problem = check_reference(document, ("contacts", index, "pour", sub), target, fiches,
-                                          "dispositif", root)
+                problem = check_reference(
+                    document, ("contacts", index, "pour", sub), target, fiches, "dispositif", root
+                )
                 if problem:
                     problems.append(problem)
         territoires[territoire.departement] = territoire
@@ -234,14 +295,27 @@ def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | N
     for fiche_id, fiche in fiches.items():
         document = documents[fiche_id]
         if len(_SENTENCE_END.findall(fiche.resume.strip())) > 2:
-            warnings.append(problem_at(document, ("resume",), "le résumé fait plus de deux phrases",
-                                       "gardez une phrase lisible en cinq secondes ; le détail va dans "
-                                       "`description`", "avertissement", root))
+            warnings.append(
+                problem_at(
+                    document,
+                    ("resume",),
+                    "le résumé fait plus de deux phrases",
+                    "gardez une phrase lisible en cinq secondes ; le détail va dans `description`",
+                    "avertissement",
+                    root,
+                )
+            )
         for index, source in enumerate(fiche.sources):
             seen = source.publie_le or source.vu_le
             if (today - seen).days > 3 * 365:
-                warnings.append(problem_at(document, ("sources", index), f"la source « {source.titre} » date "
-                                           f"de plus de trois ans ({seen:%d/%m/%Y})",
-                                           "relisez-la et mettez à jour `vu_le`, ou citez une source récente",
-                                           "avertissement", root))
+                warnings.append(
+                    problem_at(
+                        document,
+                        ("sources", index),
+                        f"la source « {source.titre} » date de plus de trois ans ({seen:%d/%m/%Y})",
+                        "relisez-la et mettez à jour `vu_le`, ou citez une source récente",
+                        "avertissement",
+                        root,
+                    )
+                )
     return warnings

@@ -17,17 +17,33 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.")
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.",
+)
 def main() -> None:
     """Entry point of the `portal` console script."""
 
 
 @main.command("check")
-@click.option("--contenu", "content_dir", type=click.Path(path_type=Path), default=ROOT / "content",
-              show_default=True, help="Dossier des fiches.")
-@click.option("--arbres", "trees_dir", type=click.Path(path_type=Path), default=ROOT / "trees",
-              show_default=True, help="Dossier des arbres d'orientation.")
+@click.option(
+    "--contenu",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    default=ROOT / "content",
+    show_default=True,
+    help="Dossier des fiches.",
+)
+@click.option(
+    "--arbres",
+    "trees_dir",
+    type=click.Path(path_type=Path),
+    default=ROOT / "trees",
+    show_default=True,
+    help="Dossier des arbres d'orientation.",
+)
 @click.option("--avertissements/--sans-avertissements", default=True, help="Afficher aussi les avertissements.")
 def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> None:
     """Vérifier les fiches, les territoires, le glossaire et les arbres ; lister tous les problèmes."""
@@ -45,3 +61,20 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
             click.echo(str(warning))
     warnings = f", {len(catalog.warnings)} avertissement(s)" if catalog.warnings else ""
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
+
+
+@main.command("build")
+def build_command() -> None:
+    """Construire les tables SQL et l'index de recherche de la version actuelle du contenu."""
+    from portal.content import current_catalog
+
+    app = _create_app()
+    with app.app_context():
+        catalog = current_catalog()
+    click.echo(f"Contenu {catalog.version} prêt : {catalog.summary()}.")
+
+
+def init_app(app) -> None:
+    """Make every `portal` command reachable as `flask --app portal <command>` too."""
+    for name, command in main.commands.items():
+        app.cli.add_command(command, name)

@@ -17,7 +17,8 @@ def settings_from_env(instance_path: str) -> dict:
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"),
         "INDEX_DIR": env("PORTAL_INDEX_DIR", str(instance / "index")),
         "PLACES_DATA_DIR": env(
-            "PORTAL_PLACES_DATA_DIR", str(ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data")
+            "PORTAL_PLACES_DATA_DIR",
+            str(ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"),
         ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -32,7 +33,7 @@ SETTINGS_DOC = {
     "PORTAL_TREES_DIR": "dossier des arbres d'orientation (défaut : trees/)",
     "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3)",
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
-    "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : node_modules/@etalab/decoupage-administratif/data)",
+    "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
 }
 

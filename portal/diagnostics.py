@@ -50,8 +50,14 @@ def relative(path: Path, root: Path | None) -> str:
         return str(path)
 
 
-def problem_at(document: YamlDocument, key_path: tuple, message: str, hint: str = "",
-               severity: str = "erreur", root: Path | None = None) -> Problem:
+def problem_at(
+    document: YamlDocument,
+    key_path: tuple,
+    message: str,
+    hint: str = "",
+    severity: str = "erreur",
+    root: Path | None = None,
+) -> Problem:
     """A problem located at `key_path` of `document`."""
     line, column = document.position(key_path)
     return Problem(relative(document.path, root), line, column, key_path_text(key_path), message, hint, severity)
@@ -65,9 +71,15 @@ def nearest(word: str, choices) -> str | None:
 
 _CUSTOM = {
     "url": ("n'est pas une adresse web valide", "écrivez l'adresse complète, commençant par https://"),
-    "telephone": ("n'est pas un numéro de téléphone valide", "écrivez les chiffres, par exemple « 02 97 00 00 00 »"),
+    "telephone": (
+        "n'est pas un numéro de téléphone valide",
+        "écrivez les chiffres, par exemple « 02 97 00 00 00 »",
+    ),
     "email": ("n'est pas une adresse électronique valide", "écrivez une adresse comme service@exemple.fr"),
-    "source-sans-lieu": ("la source n'a ni `url` ni `document`", "ajoutez l'adresse de la page ou le document source"),
+    "source-sans-lieu": (
+        "la source n'a ni `url` ni `document`",
+        "ajoutez l'adresse de la page ou le document source",
+    ),
     "a-verifier-sans-explication": (
         "la fiche est « a-verifier » mais ne dit pas quoi vérifier",
         "ajoutez `a_verifier:` avec ce qui reste à vérifier",
@@ -75,8 +87,13 @@ _CUSTOM = {
 }
 
 
-def validation_problems(error: ValidationError, model: type[BaseModel], document: YamlDocument,
-                        root: Path | None = None, prefix: tuple = ()) -> list[Problem]:
+def validation_problems(
+    error: ValidationError,
+    model: type[BaseModel],
+    document: YamlDocument,
+    root: Path | None = None,
+    prefix: tuple = (),
+) -> list[Problem]:
     """Translate pydantic's errors into French problems located in the YAML file."""
     problems = []
     for item in error.errors(include_url=False):
@@ -108,7 +125,10 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}:
         return f"« {name} » doit être une date", "écrivez-la AAAA-MM-JJ, sans guillemets (ex. 2024-07-05)"
     if kind == "string_type":
-        return f"« {name} » doit être un texte", "mettez le texte entre guillemets s'il commence par un chiffre"
+        return (
+            f"« {name} » doit être un texte",
+            "mettez le texte entre guillemets s'il commence par un chiffre",
+        )
     if kind == "list_type":
         return f"« {name} » doit être une liste", "écrivez chaque élément sur une ligne commençant par « - »"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -118,8 +138,10 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "bool_type":
         return f"« {name} » doit valoir true ou false", ""
     if kind == "string_pattern_mismatch":
-        return (f"« {value} » n'est pas un identifiant valide",
-                "minuscules sans accents, chiffres et tirets (ex. essai-encadre)")
+        return (
+            f"« {value} » n'est pas un identifiant valide",
+            "minuscules sans accents, chiffres et tirets (ex. essai-encadre)",
+        )
     if kind == "string_too_short":
         return f"« {name} » est vide", "écrivez un texte ou retirez la clé si elle est facultative"
     if kind == "too_short":

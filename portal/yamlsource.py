@@ -36,16 +36,25 @@ class YamlSyntaxError(Exception):
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PROBLEMS_FR = [
-    ("mapping values are not allowed", "un « : » est mal placé ; vérifiez l'indentation de cette ligne "
-     "et mettez entre guillemets un texte qui contient « : »"),
+    (
+        "mapping values are not allowed",
+        "un « : » est mal placé ; vérifiez l'indentation de cette ligne "
+        "et mettez entre guillemets un texte qui contient « : »",
+    ),
+    ("tab character", "une tabulation est utilisée pour indenter ; remplacez-la par des espaces"),
     ("found character '\\t'", "une tabulation est utilisée pour indenter ; remplacez-la par des espaces"),
-    ("did not find expected key", "l'indentation ne correspond pas à la clé précédente ; alignez les clés "
-     "de même niveau"),
+    (
+        "did not find expected key",
+        "l'indentation ne correspond pas à la clé précédente ; alignez les clés de même niveau",
+    ),
     ("did not find expected '-'", "l'indentation ne correspond pas à la liste ; alignez les « - »"),
     ("found undefined alias", "un alias YAML (*nom) n'est défini nulle part"),
     ("found duplicate anchor", "une ancre YAML (&nom) est définie deux fois"),
     ("could not find expected ':'", "il manque un « : » après une clé"),
-    ("found unexpected end of stream", "le fichier se termine au milieu d'une valeur ; fermez les guillemets"),
+    (
+        "found unexpected end of stream",
+        "le fichier se termine au milieu d'une valeur ; fermez les guillemets",
+    ),
     ("while scanning a quoted scalar", "des guillemets ne sont pas fermés"),
     ("unacceptable character", "le fichier contient un caractère interdit ; enregistrez-le en UTF-8"),
 ]
@@ -90,7 +99,10 @@ def _convert(node: yaml.Node, key_path: Path_, document: YamlDocument) -> object
                     key_node.start_mark.column + 1,
                     f"la clé « {key} » apparaît deux fois ; gardez-en une seule",
                 )
-            document.positions[(*key_path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            document.positions[(*key_path, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             result[key] = _convert(value_node, (*key_path, key), document)
         return result
     if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,33 @@
+"""Put a content version in service: load the catalog, rebuild the SQL tables and the search index."""
+
+import sys
+
+from flask import Flask, current_app
+
+from portal.catalog import Catalog, load_catalog
+from portal.diagnostics import ContentError
+from portal.store import instance_lock, make_engine, sync_derived_tables
+
+
+def install_content(app: Flask) -> None:
+    """Load the content of `app`'s settings and make it the served version; stop with French errors if broken."""
+    try:
+        catalog = load_catalog(app.config["CONTENT_DIR"], app.config["TREES_DIR"])
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit("Le contenu a des erreurs : corrigez-les (portal check) puis relancez le portail.") from None
+    app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
+    serve_catalog(app, catalog)
+
+
+def serve_catalog(app: Flask, catalog: Catalog) -> None:
+    """Derive the tables (and index) of `catalog` once per version, then serve it."""
+    with instance_lock(app.instance_path, "content"):
+        sync_derived_tables(app.extensions["portal_engine"], catalog)
+    app.extensions["portal_catalog"] = catalog
+
+
+def current_catalog() -> Catalog:
+    """The catalog the app serves now."""
+    return current_app.extensions["portal_catalog"]

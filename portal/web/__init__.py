@@ -1,0 +1,77 @@
+"""The web layer: blueprints per area, shared template helpers and error pages."""
+
+from flask import Flask, request
+
+from portal.store import close_session
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, template filters and error pages on `app`."""
+    from portal.web import api, directory, errors, filters
+
+    app.register_blueprint(directory.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    filters.init_app(app)
+    app.teardown_appcontext(close_session)
+    app.after_request(_vary_on_htmx)
+    app.context_processor(_navigation)
+
+
+# The ways into the portal: (endpoint, navigation label, home title, home text). An area appears in the
+# navigation as soon as its blueprint is registered.
+WAYS = [
+    (
+        "orientation.index",
+        "Orienter",
+        "Orienter un salarié",
+        "Médecin du travail ou médecin traitant : en quelques questions, les dispositifs à mobiliser et qui appeler.",
+    ),
+    (
+        "contacts.contacts_page",
+        "Qui contacter ?",
+        "Qui contacter ?",
+        "Une commune, un code postal ou un département : les interlocuteurs du maintien en emploi près du salarié.",
+    ),
+    (
+        "directory.fiche_list",
+        "Fiches",
+        "Toutes les fiches",
+        "Les dispositifs et les acteurs, filtrés par étape et par public.",
+    ),
+    ("search.search_page", "Rechercher", None, None),
+    ("glossary.glossary_page", "Glossaire", None, None),
+]
+
+
+def _navigation() -> dict:
+    from flask import current_app, url_for
+
+    registered = current_app.view_functions
+    available = [way for way in WAYS if way[0] in registered]
+
+    def nav_links() -> list[tuple[str, str]]:
+        return [(endpoint, label) for endpoint, label, *_ in available]
+
+    def home_ways() -> list[dict]:
+        return [
+            {"href": url_for(endpoint), "title": title, "text": text}
+            for endpoint, _label, title, text in available
+            if title
+        ]
+
+    def search_url() -> str:
+        return url_for("search.search_page") if "search.search_page" in registered else url_for("directory.fiche_list")
+
+    return {"nav_links": nav_links, "home_ways": home_ways, "search_url": search_url}
+
+
+def wants_fragment() -> bool:
+    """True when htmx asks for a piece of page (not when it restores history: that needs the full page)."""
+    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+
+
+def _vary_on_htmx(response):
+    # The same URL answers a full page or a fragment: caches must keep them apart.
+    response.vary.add("HX-Request")
+    return response

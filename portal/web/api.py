@@ -1,0 +1,39 @@
+"""The JSON API: the same data as the pages, under /api/."""
+
+from flask import Blueprint, abort, jsonify
+
+from portal.content import current_catalog
+from portal.store import filter_fiche_ids
+from portal.web.directory import read_filters
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def fiche_json(fiche) -> dict:
+    """A fiche as JSON: every field, dates in ISO format."""
+    return fiche.model_dump(mode="json", exclude_none=True)
+
+
+@bp.get("/fiches")
+def fiches():
+    """All fiches (same filters as /fiches)."""
+    filters, notices = read_filters()
+    ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
+    catalog = current_catalog()
+    return jsonify(
+        {
+            "version": catalog.version,
+            "filtres": filters,
+            "avertissements": notices,
+            "fiches": [fiche_json(f) for f in catalog.fiches.values() if f.id in ids],
+        }
+    )
+
+
+@bp.get("/fiches/<fiche_id>")
+def fiche(fiche_id: str):
+    """One fiche."""
+    found = current_catalog().fiches.get(fiche_id)
+    if found is None:
+        abort(404, description="fiche")
+    return jsonify(fiche_json(found))

@@ -1,0 +1,53 @@
+"""The directory: home page, list of fiches with filters, one fiche."""
+
+from flask import Blueprint, abort, render_template, request
+
+from portal.content import current_catalog
+from portal.models import ETAPES, PUBLICS, TYPES
+from portal.store import filter_fiche_ids
+from portal.web import wants_fragment
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.get("/")
+def home():
+    """Home page: the three ways in, and the fiches by kind."""
+    catalog = current_catalog()
+    return render_template("home.html", dispositifs=catalog.of_type("dispositif"), acteurs=catalog.of_type("acteur"))
+
+
+def read_filters() -> tuple[dict[str, str], list[str]]:
+    """The directory filters of the query string; unknown values are dropped with a French notice."""
+    allowed = {"type": TYPES, "etape": ETAPES, "public": PUBLICS}
+    filters, notices = {}, []
+    for name, values in allowed.items():
+        value = request.args.get(name, "").strip()
+        if value and value in values:
+            filters[name] = value
+        elif value:
+            notices.append(f"Le filtre « {name} » ne connaît pas la valeur demandée : il est ignoré.")
+    return filters, notices
+
+
+@bp.get("/fiches")
+def fiche_list():
+    """All fiches, narrowed by kind, étape and public (query string; htmx swaps the list only)."""
+    filters, notices = read_filters()
+    ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
+    fiches = [fiche for fiche in current_catalog().fiches.values() if fiche.id in ids]
+    template = "partials/fiche_list.html" if wants_fragment() else "fiches/list.html"
+    return render_template(template, fiches=fiches, filters=filters, notices=notices)
+
+
+@bp.get("/fiches/<fiche_id>")
+def fiche_detail(fiche_id: str):
+    """One fiche with all its fields, sources and related fiches."""
+    catalog = current_catalog()
+    fiche = catalog.fiches.get(fiche_id)
+    if fiche is None:
+        abort(404, description="fiche")
+    related = [catalog.fiches[i] for i in fiche.liees if i in catalog.fiches]
+    acteurs = [catalog.fiches[i] for i in fiche.acteurs if i in catalog.fiches]
+    cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
+    return render_template("fiches/detail.html", fiche=fiche, related=related, acteurs=acteurs, cited_by=cited_by)

@@ -1,0 +1,82 @@
+"""Template helpers: French dates, labels of codes, glossary abbreviations."""
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+from portal.content import current_catalog
+from portal.models import ETAPES, PUBLICS, RQTH_LABELS, TYPES
+
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def date_fr(value: date | None) -> str:
+    """« 5 juillet 2024 »."""
+    if value is None:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def time_since(value: date, today: date | None = None) -> str:
+    """« il y a 3 mois », « aujourd'hui »."""
+    days = ((today or date.today()) - value).days
+    if days <= 0:
+        return "aujourd'hui"
+    if days < 31:
+        return f"il y a {days} jour{'s' if days > 1 else ''}"
+    months = days // 30
+    if months < 12:
+        return f"il y a {months} mois"
+    years = days // 365
+    return f"il y a {years} an{'s' if years > 1 else ''}"
+
+
+def paragraphs(text: str) -> list[str]:
+    """A description split on blank lines."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(version: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    acronyms = {
+        terme.terme: terme.definition
+        for terme in current_catalog().glossaire
+        if re.fullmatch(r"[A-ZÉ][A-ZÉ0-9/]{1,9}", terme.terme)
+    }
+    if not acronyms:
+        return None, {}
+    alternatives = "|".join(re.escape(term) for term in sorted(acronyms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/])({alternatives})(?![\w/])"), acronyms
+
+
+def with_abbr(text: str) -> Markup:
+    """Escape `text`, then wrap each glossary acronym in <abbr title="…">."""
+    pattern, acronyms = _abbreviations(current_catalog().version)
+    escaped = str(escape(text))
+    if pattern is None:
+        return Markup(escaped)
+    return Markup(pattern.sub(lambda m: f'<abbr title="{escape(acronyms[m.group(1)])}">{m.group(1)}</abbr>', escaped))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(date_fr=date_fr, time_since=time_since, paragraphs=paragraphs, abbr=with_abbr)
+    app.jinja_env.globals.update(
+        ETAPES=ETAPES, PUBLICS=PUBLICS, TYPES=TYPES, RQTH_LABELS=RQTH_LABELS, catalog=current_catalog
+    )

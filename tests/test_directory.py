@@ -1,0 +1,128 @@
+"""The directory pages and the fiche API, as a visitor and a partner site see them."""
+
+import pytest
+
+
+@pytest.mark.parametrize("url", ["/", "/fiches", "/fiches/essai-encadre", "/fiches/cap-emploi"])
+def test_pages_are_french_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.text
+    assert 'href="#contenu"' in response.text  # skip link
+
+
+def test_home_lists_fiches_by_kind_and_offers_search(client):
+    page = client.get("/").text
+    assert "Dispositifs" in page and "Acteurs" in page
+    assert 'href="/fiches/essai-encadre"' in page and 'href="/fiches/cap-emploi"' in page
+    assert 'name="q"' in page
+
+
+def test_directory_filters_by_kind_and_etape(client):
+    page = client.get("/fiches?type=dispositif&etape=pendant-arret").text
+    assert "2 fiches" in page
+    assert "/fiches/essai-encadre" in page and "/fiches/visite-pre-reprise" in page
+    assert "/fiches/crpe" not in page and "/fiches/cap-emploi" not in page
+    assert 'value="dispositif" selected' in page
+
+
+def test_directory_filters_by_public(client):
+    page = client.get("/fiches?public=independant").text
+    assert "/fiches/cap-emploi" in page and "/fiches/essai-encadre" not in page
+
+
+def test_htmx_request_gets_the_list_only(client):
+    response = client.get("/fiches?type=acteur", headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<section id="liste-fiches"')
+    assert "<html" not in response.text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_htmx_history_restore_gets_the_full_page(client):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in client.get("/fiches?type=acteur", headers=headers).text
+
+
+def test_unknown_filter_value_is_ignored_with_a_french_notice(client):
+    page = client.get("/fiches?type=<script>alert(1)</script>&etape=xx").text
+    assert "ne connaît pas la valeur demandée" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "5 fiches" in page
+
+
+def test_fiche_shows_fields_sources_dates_and_related(client):
+    page = client.get("/fiches/essai-encadre").text
+    assert "<h1>Essai encadré" in page
+    assert "14 jours ouvrables" in page
+    assert "Art. D323-6 à D323-6-7 du Code de la sécurité sociale" in page
+    assert 'href="https://www.ameli.fr/entreprise/vos-salaries/retour-emploi/essai-encadre"' in page
+    assert "publié le 12 octobre 2023" in page and "consulté le 22 novembre 2026" in page
+    assert "Mis à jour le" in page
+    assert "Depuis le 31 mars 2022" in page
+    assert 'href="/fiches/crpe"' in page  # related
+    assert 'href="/fiches/service-social-assurance-maladie"' in page  # acteur to contact
+
+
+def test_fiche_a_verifier_shows_badge_and_what_to_check(client):
+    page = client.get("/fiches/crpe").text
+    assert 'class="badge badge-warn">à vérifier' in page
+    assert "La page ameli de la CRPE n&#39;a pas été relue." in page
+    verified = client.get("/fiches/essai-encadre").text
+    assert 'badge-warn">à vérifier' not in verified
+
+
+def test_glossary_acronyms_get_abbr(client):
+    page = client.get("/fiches/crpe").text
+    assert '<abbr title="caisse primaire d&#39;assurance maladie">CPAM</abbr>' in page
+
+
+def test_national_contact_is_labelled(client):
+    page = client.get("/fiches/service-social-assurance-maladie").text
+    assert "contact national" in page
+    assert 'href="tel:3646"' in page
+
+
+@pytest.mark.parametrize("url", ["/fiches/inconnue", "/fiches/CRPE", "/fiches/%00", "/fiches/a%2Fb"])
+def test_unknown_fiche_is_a_french_404_offering_search(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "introuvable" in response.text
+    assert 'name="q"' in response.text and 'href="/fiches"' in response.text
+
+
+def test_unknown_url_is_a_french_404(client):
+    response = client.get("/nulle-part")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
+
+
+def test_api_lists_fiches_with_ids(client):
+    data = client.get("/api/fiches").get_json()
+    ids = [fiche["id"] for fiche in data["fiches"]]
+    assert sorted(ids) == [
+        "cap-emploi",
+        "crpe",
+        "essai-encadre",
+        "service-social-assurance-maladie",
+        "visite-pre-reprise",
+    ]
+    assert {fiche["type"] for fiche in data["fiches"]} == {"acteur", "dispositif"}
+
+
+def test_api_filters_like_the_page(client):
+    data = client.get("/api/fiches?type=dispositif&etape=pendant-arret").get_json()
+    assert sorted(f["id"] for f in data["fiches"]) == ["essai-encadre", "visite-pre-reprise"]
+
+
+def test_api_fiche_has_every_field(client):
+    data = client.get("/api/fiches/essai-encadre").get_json()
+    assert data["id"] == "essai-encadre"
+    assert data["sources"][0]["publie_le"] == "2023-10-12"
+    assert data["etapes"] == ["pendant-arret"]
+    assert data["statut"] == "verifie"
+
+
+def test_api_unknown_fiche_is_a_json_404_in_french(client):
+    response = client.get("/api/fiches/nope")
+    assert response.status_code == 404
+    assert response.get_json()["erreur"] == "Fiche introuvable"
