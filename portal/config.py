@@ -23,6 +23,7 @@ def settings_from_env(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
+        "PROXIES": env("PORTAL_PROXIES", "0"),
     }
 
 
@@ -35,6 +36,7 @@ SETTINGS_DOC = {
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
+    "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (en-têtes X-Forwarded-* ; défaut : 0)",
 }
 
 

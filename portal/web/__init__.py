@@ -7,12 +7,13 @@ from portal.store import close_session
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
-    from portal.web import api, directory, errors, filters
+    from portal.web import api, directory, errors, filters, security
 
     app.register_blueprint(directory.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
     filters.init_app(app)
+    security.init_app(app)
     app.teardown_appcontext(close_session)
     app.after_request(_vary_on_htmx)
     app.context_processor(_navigation)
