@@ -63,17 +63,23 @@ Text = Annotated[str, Field(min_length=1)]
 class Strict(BaseModel):
     """Base of every content model: unknown keys are refused, values are not silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+    # The docstring under each field is its French meaning: it becomes the description in schemas/.
 
 
 class Source(Strict):
     """Where a fact comes from: a public page (`url`) or one of the project's source documents."""
 
     titre: Text  # what the source is, e.g. « ameli.fr, page employeur Essai encadré »
+    """Ce qu'est la source, par exemple « ameli.fr, page employeur Essai encadré »."""
     url: Url | None = None
+    """L'adresse de la page web de la source (https://…)."""
     document: str | None = None  # a file of shared/sources, e.g. « 002 Carsat BFC 2020 »
+    """Le document source du projet, quand la source n'est pas une page web (ex. « faits-pdp.md »)."""
     publie_le: date | None = None  # date shown by the source, when it shows one
+    """La date de publication affichée par la source, si elle en affiche une (AAAA-MM-JJ)."""
     vu_le: date  # when an editor read it
+    """La date à laquelle un éditeur a lu la source (AAAA-MM-JJ)."""
 
     @model_validator(mode="after")
     def _has_a_place(self) -> "Source":
@@ -86,62 +92,104 @@ class Changement(Strict):
     """A rule that changed: what the older documents said is no longer true since `depuis`."""
 
     depuis: date
+    """La date du changement de règle (AAAA-MM-JJ)."""
     texte: Text
+    """Ce qui a changé, et ce que les documents plus anciens disent à tort."""
 
 
 class Mobiliser(Strict):
     """How to mobilise the dispositif, told to each audience."""
 
     medecin_du_travail: str | None = None
+    """Comment le mobiliser quand on est médecin du travail."""
     medecin_traitant: str | None = None
+    """Comment le mobiliser quand on est médecin traitant."""
     salarie: str | None = None
+    """Comment le mobiliser quand on est salarié."""
     employeur: str | None = None
+    """Comment le mobiliser quand on est employeur."""
 
 
 class Contact(Strict):
     """A functional contact (a service, a switchboard, a generic address): never a named person."""
 
     nom: Text  # the service, e.g. « Service social de la Carsat, Côte-d'Or »
+    """Le service, jamais une personne, par exemple « Service social de la Carsat, Côte-d'Or »."""
     telephone: Phone | None = None
+    """Le numéro de téléphone du service, par exemple « 02 97 00 00 00 »."""
     email: Email | None = None
+    """L'adresse électronique générique du service."""
     adresse: str | None = None
+    """L'adresse postale."""
     site: Url | None = None
+    """Le site web du service (https://…)."""
     horaires: str | None = None
+    """Les horaires d'ouverture ou d'accueil téléphonique."""
     note: str | None = None
+    """Une précision utile au lecteur."""
     source: Source
+    """D'où viennent ces coordonnées, et quand elles ont été lues."""
     statut: Statut = "a-verifier"
+    """« verifie » si les coordonnées ont été confirmées, sinon « a-verifier »."""
 
 
 class Fiche(Strict):
     """One acteur or dispositif (the kind comes from the folder: content/acteurs or content/dispositifs)."""
 
     id: FicheId  # must equal the file name; part of public URLs, never changes
+    """L'identifiant : égal au nom du fichier, il fait partie des adresses publiques et ne change jamais."""
     type: Literal["dispositif", "acteur"]  # not written in YAML: the loader sets it from the folder
+    """Dispositif ou acteur : déduit du dossier, ne s'écrit pas dans le fichier."""
     titre: Text
+    """Le nom de la fiche, tel qu'il s'affiche."""
     sigle: str | None = None
+    """Le sigle usuel, par exemple « CRPE »."""
     alias: list[Text] = []  # other and old names (Sameth, contrat de rééducation…), found by search
+    """Les autres noms et anciens noms (Sameth, contrat de rééducation…), trouvés par la recherche."""
     resume: Text  # one sentence a médecin reads in five seconds
+    """Une phrase qu'un médecin lit en cinq secondes."""
     description: Text  # paragraphs separated by a blank line
+    """Le texte de la fiche ; une ligne vide sépare les paragraphes."""
     publics: list[Public] = []
+    """Pour qui : salarie, independant, interimaire, demandeur-emploi, agent-public, employeur."""
     etapes: list[Etape] = []
+    """À quelle étape : sans-arret, pendant-arret, reprise, apres-inaptitude."""
     rqth: Rqth | None = None
+    """Si la RQTH est nécessaire : requise, non-requise ou facilite."""
     conditions: list[Text] = []
+    """Les conditions à remplir, une par ligne."""
     qui_demande: list[Text] = []  # who requests or prescribes it
+    """Qui le demande ou le prescrit, un par ligne."""
     duree: str | None = None
+    """La durée."""
     remuneration: str | None = None  # pay and funding
+    """La rémunération et le financement."""
     mobiliser: Mobiliser | None = None
+    """Comment le mobiliser, selon qui lit (médecin du travail, médecin traitant, salarié, employeur)."""
     references_legales: list[Text] = []  # « Art. L323-3-1 du Code de la sécurité sociale »
+    """Les références juridiques, par exemple « Art. L323-3-1 du Code de la sécurité sociale »."""
     changements: list[Changement] = []
+    """Les règles qui ont changé, avec leur date."""
     hors_champ: str | None = None  # what the fiche does not cover and where to go instead
+    """Ce que la fiche ne couvre pas, et où aller à la place."""
     liees: list[FicheId] = []  # related fiches
+    """Les ids des fiches liées."""
     acteurs: list[FicheId] = []  # for a dispositif: the acteurs to contact for it
+    """Pour un dispositif : les ids des acteurs à contacter."""
     contact_national: Contact | None = None  # for an acteur: its national entry point
+    """Pour un acteur : son point d'entrée national."""
     sources: list[Source] = Field(min_length=1)
+    """Les sources de la fiche (au moins une), avec leur date."""
     mis_a_jour: date
+    """La date de la dernière relecture de la fiche (AAAA-MM-JJ)."""
     revision_mois: int = Field(default=6, ge=1, le=36)  # review period
+    """Tous les combien de mois relire la fiche (6 par défaut, de 1 à 36)."""
     responsable: str | None = None  # the team that keeps the fiche (never a person)
+    """L'équipe qui tient la fiche, jamais une personne."""
     statut: Statut
+    """« verifie » si la fiche a été confirmée, sinon « a-verifier »."""
     a_verifier: str | None = None  # what is still to check, required when statut is a-verifier
+    """Ce qui reste à vérifier ; obligatoire quand le statut est « a-verifier »."""
 
     @model_validator(mode="after")
     def _explains_what_to_check(self) -> "Fiche":
@@ -154,29 +202,41 @@ class LocalContact(Contact):
     """A contact of one acteur in one département."""
 
     acteur: FicheId
+    """L'id de l'acteur dont c'est l'antenne locale."""
     pour: list[FicheId] = []  # dispositifs this contact handles, when narrower than the acteur's
+    """Les ids des dispositifs que ce contact traite, quand c'est moins que tout ce que fait l'acteur."""
 
 
 class Territoire(Strict):
     """One département's local contacts (content/territoires/<code>.yaml)."""
 
     departement: Annotated[str, Field(pattern=r"^(\d{2}|2A|2B|97\d)$")]
+    """Le code du département, égal au nom du fichier (« 56 », « 2A », « 974 »)."""
     mis_a_jour: date
+    """La date de la dernière relecture du fichier (AAAA-MM-JJ)."""
     responsable: str | None = None
+    """L'équipe qui tient ce territoire, jamais une personne."""
     contacts: list[LocalContact] = []
+    """Les contacts locaux des acteurs dans le département."""
 
 
 class Terme(Strict):
     """A glossary entry: an acronym or a synonym, its expansion, and the fiche it points to."""
 
     terme: Text  # « RQTH », « mi-temps thérapeutique »
+    """Le sigle ou l'expression, par exemple « RQTH » ou « mi-temps thérapeutique »."""
     definition: Text  # the expansion or a one-line meaning
+    """Ce que veut dire le sigle, ou le sens en une ligne."""
     synonymes: list[Text] = []  # other spellings searched as the same thing
+    """Les autres écritures, cherchées comme le même mot."""
     fiche: FicheId | None = None
+    """L'id de la fiche vers laquelle le terme mène."""
     ancien: bool = False  # an old name, kept so that searches for it land on the current fiche
+    """true pour un ancien nom, gardé pour que la recherche mène à la fiche actuelle."""
 
 
 class Glossaire(Strict):
     """content/glossaire.yaml."""
 
     termes: list[Terme]
+    """Les termes du glossaire."""
