@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from flask import session
+from werkzeug.routing.converters import NumberConverter
 
 from portal import create_app
 from portal.web.security import SECURITY_HEADERS
@@ -25,7 +26,12 @@ def every_route_url(app) -> list[tuple[str, str]]:
     """(method, URL) for every rule the app serves, arguments filled with real values."""
     urls = []
     for rule in app.url_map.iter_rules():
-        values = {name: SAMPLE_ARGUMENTS.get(name, "inconnu") for name in rule.arguments}
+        values = {
+            name: 1
+            if isinstance(rule._converters.get(name), NumberConverter)
+            else SAMPLE_ARGUMENTS.get(name, "inconnu")
+            for name in rule.arguments
+        }
         url = rule.build(values, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             urls.append((method, url))
