@@ -19,8 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal import cli, web
     from portal.content import install_content
+    from portal.web import dev
 
     install_content(app)
     web.init_app(app)
+    dev.init_app(app)
     cli.init_app(app)
     return app

@@ -9,6 +9,8 @@ from flask.cli import FlaskGroup
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.diagnostics import ContentError
+from portal.editor_cli import COMMANDS as editor_commands
+from portal.tree_cli import COMMANDS as tree_commands
 
 
 def _create_app():
@@ -27,7 +29,8 @@ def main() -> None:
     """Entry point of the `portal` console script."""
 
 
-@main.command("check")
+# No app context: check must run (and say what is wrong) precisely when the content is broken.
+@main.command("check", with_appcontext=False)
 @click.option(
     "--contenu",
     "content_dir",
@@ -72,6 +75,10 @@ def build_command() -> None:
     with app.app_context():
         catalog = current_catalog()
     click.echo(f"Contenu {catalog.version} prêt : {catalog.summary()}.")
+
+
+for _command in (*editor_commands, *tree_commands):
+    main.add_command(_command)
 
 
 def init_app(app) -> None:

@@ -20,6 +20,8 @@ def settings_from_env(instance_path: str) -> dict:
             "PORTAL_PLACES_DATA_DIR",
             str(ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"),
         ),
+        "DEV": env("PORTAL_DEV", "0") == "1",
+        "RELOAD_SECONDS": float(env("PORTAL_RELOAD_SECONDS", "0") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
@@ -35,6 +37,10 @@ SETTINGS_DOC = {
     "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3)",
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
+    "PORTAL_DEV": "1 pour l'aperçu des éditeurs : contenu rechargé à chaque modification, problèmes affichés "
+    "en français (comme `portal serve --dev`)",
+    "PORTAL_RELOAD_SECONDS": "en production, relire le contenu s'il a changé, au plus toutes les N secondes ; "
+    "s'il est cassé, la dernière version valide reste servie (défaut : 0, jamais)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
     "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (en-têtes X-Forwarded-* ; défaut : 0)",
 }

@@ -10,14 +10,19 @@ from portal.store import instance_lock, make_engine, sync_derived_tables
 
 
 def install_content(app: Flask) -> None:
-    """Load the content of `app`'s settings and make it the served version; stop with French errors if broken."""
+    """Load the content of `app`'s settings and make it the served version; stop with French errors if broken
+    (in dev mode, go on: the preview shows the problems until they are fixed)."""
+    app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
     try:
         catalog = load_catalog(app.config["CONTENT_DIR"], app.config["TREES_DIR"])
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
+        if app.config.get("DEV"):
+            app.extensions["portal_problems"] = tuple(error.problems)
+            print("Le contenu a des erreurs : l'aperçu les affiche jusqu'à leur correction.", file=sys.stderr)
+            return
         raise SystemExit("Le contenu a des erreurs : corrigez-les (portal check) puis relancez le portail.") from None
-    app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
     serve_catalog(app, catalog)
 
 

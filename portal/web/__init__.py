@@ -7,10 +7,14 @@ from portal.store import close_session
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
-    from portal.web import api, directory, errors, filters, security
+    from portal.web import api, directory, editors, errors, filters, orientation, reports, security
 
     app.register_blueprint(directory.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(orientation.bp)
+    app.register_blueprint(orientation.api_bp)
+    reports.init_app(app)
+    app.register_blueprint(editors.bp)
     errors.init_app(app)
     filters.init_app(app)
     security.init_app(app)

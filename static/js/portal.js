@@ -28,6 +28,18 @@
     if (event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // Editors' live preview (dev mode only): poll the content state and reload the page when a file changed.
+  var devState = document.documentElement.getAttribute("data-dev-etat");
+  if (devState && window.fetch) {
+    var seen = null;
+    window.setInterval(function () {
+      fetch(devState, { cache: "no-store" }).then(function (response) { return response.json(); }).then(function (state) {
+        if (seen !== null && state.empreinte !== seen) { window.location.reload(); }
+        seen = state.empreinte;
+      }).catch(function () { /* the server restarts: try again at the next tick */ });
+    }, 1500);
+  }
+
   // Buttons that need JavaScript are hidden until it runs.
   document.documentElement.classList.add("js");
 })();

@@ -1,0 +1,233 @@
+"""The editors' and operators' commands: schema, revue, liens, serve, retours, editeur."""
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from portal.config import ROOT
+
+_content_option = click.option(
+    "--contenu",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    default=ROOT / "content",
+    show_default=True,
+    help="Dossier des fiches.",
+)
+_trees_option = click.option(
+    "--arbres",
+    "trees_dir",
+    type=click.Path(path_type=Path),
+    default=ROOT / "trees",
+    show_default=True,
+    help="Dossier des arbres d'orientation.",
+)
+
+
+def _load_or_exit(content_dir: Path, trees_dir: Path):
+    from portal.catalog import load_catalog
+    from portal.diagnostics import ContentError
+
+    try:
+        return load_catalog(content_dir, trees_dir)
+    except ContentError as error:
+        for problem in error.problems:
+            if problem.severity == "erreur":
+                click.echo(str(problem))
+        click.echo("Le contenu a des erreurs : corrigez-les d'abord (portal check).", err=True)
+        sys.exit(1)
+
+
+@click.command("schema")
+@click.option(
+    "--dossier",
+    type=click.Path(path_type=Path),
+    default=ROOT / "schemas",
+    show_default=True,
+    help="Où écrire les schémas.",
+)
+def schema_command(dossier: Path) -> None:
+    """Écrire les schémas JSON des formats (fiche, territoire, glossaire, arbre) pour les éditeurs de texte."""
+    from portal.schema import write_schemas
+
+    for path in write_schemas(dossier):
+        click.echo(f"Écrit : {path}")
+
+
+@click.command("revue")
+@_content_option
+@_trees_option
+@click.option(
+    "--dans", "within", type=click.IntRange(0, 365), default=0, help="Inclure ce qui arrive à échéance dans N jours."
+)
+def review_command(content_dir: Path, trees_dir: Path, within: int) -> None:
+    """Lister les fiches et contacts à relire, les plus anciens d'abord, avec leur responsable."""
+    from portal.review import due_items
+    from portal.web.filters import date_fr
+
+    items = due_items(_load_or_exit(content_dir, trees_dir), within_days=within)
+    if not items:
+        click.echo("Rien à relire : toutes les fiches et tous les contacts sont à jour.")
+        return
+    today = date.today()
+    for item in items:
+        when = "à relire depuis" if item.due <= today else "à relire le"
+        owner = f" — responsable : {item.owner}" if item.owner else " — sans responsable"
+        click.echo(
+            f"{when} le {date_fr(item.due)} : {item.kind_label} « {item.label} » ({item.fiche_id}), "
+            f"relu le {date_fr(item.checked)}{owner} — {item.file}"
+        )
+    click.echo(f"{len(items)} élément(s) à relire.")
+
+
+@click.command("liens")
+@_content_option
+@_trees_option
+@click.option(
+    "--delai",
+    type=click.FloatRange(0, 60),
+    default=2.0,
+    show_default=True,
+    help="Pause (s) entre deux requêtes à un même site.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 120),
+    default=10.0,
+    show_default=True,
+    help="Attente maximale (s) d'une réponse.",
+)
+def links_command(content_dir: Path, trees_dir: Path, delai: float, timeout: float) -> None:
+    """Vérifier les adresses des sources et des sites (à lancer chaque semaine) ; code 1 si des liens sont cassés."""
+    from portal.links import check_links, collect_links, internet_reachable
+
+    places = collect_links(_load_or_exit(content_dir, trees_dir))
+    if not places:
+        click.echo("Aucune adresse web dans le contenu.")
+        return
+    if not internet_reachable(list(places)):
+        click.echo(
+            "Pas d'accès à internet depuis cette machine (aucun nom de site ne se résout) : "
+            "la vérification des liens n'a pas été faite. Relancez-la depuis une machine connectée."
+        )
+        return
+    click.echo(f"Vérification de {len(places)} adresse(s), une requête à la fois par site…")
+    results = check_links(list(places), delay=delai, timeout=timeout)
+    broken = [result for result in results if not result.ok]
+    for result in broken:
+        click.echo(f"CASSÉ {result.url} : {result.problem}")
+        for where in places[result.url]:
+            click.echo(f"    utilisé dans {where}")
+    click.echo(f"{len(results) - len(broken)} lien(s) valide(s), {len(broken)} cassé(s).")
+    if broken:
+        sys.exit(1)
+
+
+@click.command("serve")
+@click.option("--dev", is_flag=True, help="Aperçu des éditeurs : recharge le contenu à chaque modification.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", type=int, default=5000, show_default=True, help="Port d'écoute.")
+def serve_command(dev: bool, host: str, port: int) -> None:
+    """Servir le portail (avec --dev : aperçu en direct, problèmes du contenu affichés en français)."""
+    from portal import create_app
+
+    app = create_app({"DEV": True} if dev else None)
+    mode = "aperçu (--dev) : le contenu se recharge à chaque enregistrement" if dev else "service"
+    click.echo(f"Portail PDP, {mode}, sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@click.command("retours")
+@click.option(
+    "--etat",
+    type=click.Choice(["ouvert", "clos", "tous"]),
+    default="ouvert",
+    show_default=True,
+    help="Quels signalements lister.",
+)
+@click.option("--fermer", "close_id", type=int, help="Clore le signalement de ce numéro.")
+@click.option("--par", "editor", default="ligne de commande", show_default=True, help="Qui clôt (avec --fermer).")
+@with_appcontext
+def reports_command(etat: str, close_id: int | None, editor: str) -> None:
+    """Lister les signalements des utilisateurs, ou en clore un (--fermer N)."""
+    from portal.feedback import REASONS, close_report, list_reports
+    from portal.store import get_session
+
+    session = get_session()
+    if close_id is not None:
+        report = close_report(session, close_id, editor)
+        if report is None:
+            click.echo(f"Aucun signalement n° {close_id}.", err=True)
+            sys.exit(1)
+        click.echo(f"Signalement n° {close_id} clos.")
+        return
+    reports = list_reports(session, None if etat == "tous" else etat)
+    for report in reports:
+        about = f"{report.fiche_id}" + (f" / contact « {report.contact} »" if report.contact else "")
+        state = "ouvert" if report.status == "ouvert" else f"clos par {report.closed_by}"
+        text = " ".join(report.text.split()) or "(sans texte)"
+        click.echo(
+            f"n° {report.id} du {report.created_at:%d/%m/%Y %H:%M} [{state}] {about} — "
+            f"{REASONS.get(report.reason, report.reason)} : {text}"
+        )
+    click.echo(f"{len(reports)} signalement(s) {'' if etat == 'tous' else etat + '(s)'}".rstrip() + ".")
+
+
+@click.group("editeur")
+def editor_group() -> None:
+    """Gérer les comptes des éditeurs (espace /editeurs)."""
+
+
+@editor_group.command("ajouter")
+@click.argument("nom")
+@click.password_option(
+    "--mot-de-passe",
+    prompt="Mot de passe",
+    confirmation_prompt="Répétez le mot de passe",
+    help="Demandé s'il n'est pas donné.",
+)
+@with_appcontext
+def editor_add(nom: str, mot_de_passe: str) -> None:
+    """Créer le compte NOM (ou changer son mot de passe) ; le mot de passe est demandé et stocké haché."""
+    from portal.accounts import AccountError, set_account
+    from portal.store import get_session
+
+    try:
+        created = set_account(get_session(), nom, mot_de_passe)
+    except AccountError as error:
+        click.echo(f"Compte non enregistré : {error}.", err=True)
+        sys.exit(1)
+    click.echo(f"Compte « {nom} » {'créé' if created else 'mis à jour'}.")
+
+
+@editor_group.command("retirer")
+@click.argument("nom")
+@with_appcontext
+def editor_remove(nom: str) -> None:
+    """Supprimer le compte NOM (ses sessions ouvertes cessent aussitôt)."""
+    from portal.accounts import remove_account
+    from portal.store import get_session
+
+    if not remove_account(get_session(), nom):
+        click.echo(f"Aucun compte « {nom} ».", err=True)
+        sys.exit(1)
+    click.echo(f"Compte « {nom} » supprimé.")
+
+
+@editor_group.command("liste")
+@with_appcontext
+def editor_list() -> None:
+    """Lister les comptes des éditeurs."""
+    from portal.accounts import account_names
+    from portal.store import get_session
+
+    names = account_names(get_session())
+    for name in names:
+        click.echo(name)
+    click.echo(f"{len(names)} compte(s).")
+
+
+COMMANDS = (schema_command, review_command, links_command, serve_command, reports_command, editor_group)

@@ -1,0 +1,68 @@
+"""Review dates: which fiches and contacts are due for a new reading, and by whom."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePosixPath
+
+from portal.catalog import Catalog
+from portal.models import Fiche
+from portal.store import review_date
+
+CONTACT_REVIEW_MONTHS = 6  # contacts change first (phones, addresses): read again twice a year
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A fiche or a contact to read again: what, since when, who keeps it, in which file."""
+
+    kind: str  # « fiche » or « contact »
+    fiche_id: str
+    label: str
+    checked: date  # last reading: the fiche's `mis_a_jour`, the contact source's `vu_le`
+    due: date
+    owner: str | None
+    file: str
+
+    @property
+    def kind_label(self) -> str:
+        return "fiche" if self.kind == "fiche" else "contact"
+
+
+def fiche_review_date(fiche: Fiche) -> date:
+    """When the fiche should be read again: `mis_a_jour` plus `revision_mois`."""
+    return review_date(fiche.mis_a_jour, fiche.revision_mois)
+
+
+def is_overdue(fiche: Fiche, today: date | None = None) -> bool:
+    """True when the fiche's review date has passed."""
+    return fiche_review_date(fiche) < (today or date.today())
+
+
+def _contacts(catalog: Catalog):
+    """(fiche id, contact, owner, file) for each national and local contact."""
+    any_file = next(iter(catalog.lines.values()), ("content/x/y.yaml", 1))[0]
+    content_folder = PurePosixPath(any_file).parent.parent  # fiche files are <content>/<kind>/<id>.yaml
+    for fiche in catalog.fiches.values():
+        if fiche.contact_national:
+            file = catalog.lines.get(fiche.id, ("", 1))[0]
+            yield fiche.id, fiche.contact_national, fiche.responsable, file
+    for code, territoire in catalog.territoires.items():
+        for contact in territoire.contacts:
+            yield contact.acteur, contact, territoire.responsable, str(content_folder / "territoires" / f"{code}.yaml")
+
+
+def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0) -> list[DueItem]:
+    """Fiches and contacts whose review date is past (or within `within_days`), oldest due first."""
+    today = today or date.today()
+    items = []
+    for fiche in catalog.fiches.values():
+        due = fiche_review_date(fiche)
+        if (due - today).days <= within_days:
+            file = catalog.lines.get(fiche.id, ("", 1))[0]
+            items.append(DueItem("fiche", fiche.id, fiche.titre, fiche.mis_a_jour, due, fiche.responsable, file))
+    for fiche_id, contact, owner, file in _contacts(catalog):
+        checked = contact.source.vu_le
+        due = review_date(checked, CONTACT_REVIEW_MONTHS)
+        if (due - today).days <= within_days:
+            items.append(DueItem("contact", fiche_id, contact.nom, checked, due, owner, file))
+    return sorted(items, key=lambda item: (item.due, item.kind, item.label))

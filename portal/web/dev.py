@@ -1,0 +1,51 @@
+"""Live preview: reload content on change; in dev mode, broken content gives a French page of its problems."""
+
+import hashlib
+
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+
+from portal.content_watch import ContentWatcher, content_problems
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+# Endpoints that answer even when the content is broken: the page needs its stylesheet and script.
+_ALWAYS = {"static", "dev.state"}
+
+
+@bp.get("/etat")
+def state():
+    """The content state as JSON; the preview page polls it and reloads itself when it changes."""
+    watcher = current_app.extensions["portal_watcher"]
+    served = current_app.extensions.get("portal_catalog")
+    digest = hashlib.sha256(repr(watcher.fingerprint).encode()).hexdigest()[:16]
+    return jsonify(
+        {
+            "empreinte": digest,
+            "version": served.version if served else None,
+            "problemes": len(content_problems(current_app)),
+        }
+    )
+
+
+def _watch():
+    current_app.extensions["portal_watcher"].poll()
+    if not current_app.config.get("DEV") or request.endpoint in _ALWAYS:
+        return None
+    problems = content_problems(current_app)
+    if not problems:
+        return None
+    errors = [p for p in problems if p.severity == "erreur"]
+    warnings = [p for p in problems if p.severity != "erreur"]
+    page = render_template("dev/problems.html", errors=errors, warnings=warnings)
+    return page, 503, {"Cache-Control": "no-store", "Retry-After": "2"}
+
+
+def init_app(app: Flask) -> None:
+    """Dev mode (PORTAL_DEV=1 or `portal serve --dev`) watches every request; production every N seconds if set."""
+    interval = 0.0 if app.config.get("DEV") else float(app.config.get("RELOAD_SECONDS") or 0)
+    if not app.config.get("DEV") and interval <= 0:
+        return
+    app.extensions["portal_watcher"] = ContentWatcher(app, interval)
+    app.before_request(_watch)
+    if app.config.get("DEV"):
+        app.register_blueprint(bp)

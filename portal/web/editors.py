@@ -1,0 +1,150 @@
+"""The editor area (/editeurs): login, reports from users, fiches due for review, orientation counts, trees."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from portal import accounts, trees
+from portal.content import current_catalog
+from portal.feedback import REASONS, allow, client_key, close_report, list_reports
+from portal.review import due_items
+from portal.store import get_session
+from portal.web.csrf import check_csrf
+
+bp = Blueprint("editors", __name__, url_prefix="/editeurs")
+
+SESSION_HOURS = 8  # an editor logs in again each working day
+PUBLIC_ENDPOINTS = {"editors.login", "editors.login_submit"}
+
+
+def current_editor() -> str | None:
+    """The logged-in editor's name, if the session is valid and the account still exists."""
+    name, since = session.get("editeur"), session.get("editeur_depuis")
+    if not name or not since:
+        return None
+    try:
+        started = datetime.fromisoformat(since)
+    except (TypeError, ValueError):
+        return None
+    if datetime.now(UTC) - started > timedelta(hours=SESSION_HOURS):
+        return None
+    return name if accounts.account_exists(get_session(), name) else None
+
+
+@bp.before_request
+def _require_editor():
+    # Every route of the area but the login form refuses an anonymous visitor: it is sent to log in.
+    request.max_content_length = 16 * 1024
+    check_csrf()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_editor() is None:
+        session.pop("editeur", None)
+        target = request.full_path if request.method == "GET" else url_for("editors.dashboard")
+        return redirect(url_for("editors.login", suivant=target), code=303)
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    # Editor pages show reports: never kept by a shared cache or the browser's back-forward cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this area: an open redirect to another site would help a phishing page."""
+    if target and target.startswith("/editeurs") and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return url_for("editors.dashboard")
+
+
+@bp.get("/connexion")
+def login():
+    """The login form."""
+    return render_template("editors/login.html", suivant=request.args.get("suivant", ""), error=None)
+
+
+@bp.post("/connexion")
+def login_submit():
+    """Check the name and password; too many attempts from one client are refused for a while."""
+    db = get_session()
+    client = client_key(current_app.secret_key, request.remote_addr)
+    if not allow(db, "connexion", client, current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15)):
+        abort(429)
+    name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
+    suivant = request.form.get("suivant", "")
+    if not accounts.check_login(db, name, password):
+        error = "Nom ou mot de passe incorrect."
+        return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
+    session.clear()  # a fresh session (and a fresh CSRF token) for the logged-in editor
+    session["editeur"], session["editeur_depuis"] = name, datetime.now(UTC).isoformat()
+    return redirect(_safe_next(suivant), code=303)
+
+
+@bp.post("/deconnexion")
+def logout():
+    """Log out and go back to the login form."""
+    session.clear()
+    return redirect(url_for("editors.login"), code=303)
+
+
+def _result_counts() -> list:
+    # result_counts() comes with the orientation trees; the area shows it once the tree code provides it.
+    counter = getattr(trees, "result_counts", None)
+    return list(counter()) if counter else []
+
+
+@bp.get("/")
+def dashboard():
+    """The editor's home: open reports, fiches and contacts due for review, orientation counts."""
+    catalog = current_catalog()
+    return render_template(
+        "editors/dashboard.html",
+        editor=current_editor(),
+        reports=list_reports(get_session(), "ouvert"),
+        reasons=REASONS,
+        due=due_items(catalog),
+        counts=_result_counts(),
+        trees=catalog.trees,
+        fiches=catalog.fiches,
+    )
+
+
+@bp.get("/retours")
+def reports_page():
+    """All reports, open or closed (?etat=ouvert|clos|tous)."""
+    state = request.args.get("etat", "ouvert")
+    status = {"ouvert": "ouvert", "clos": "clos", "tous": None}.get(state, "ouvert")
+    reports = list_reports(get_session(), status)
+    return render_template(
+        "editors/reports.html",
+        editor=current_editor(),
+        reports=reports,
+        reasons=REASONS,
+        state=state if state in {"ouvert", "clos", "tous"} else "ouvert",
+        fiches=current_catalog().fiches,
+    )
+
+
+@bp.post("/retours/<int:report_id>/fermer")
+def close(report_id: int):
+    """Close a report (it stays listed under « clos »)."""
+    if close_report(get_session(), report_id, current_editor() or "?") is None:
+        abort(404)
+    return redirect(_safe_next(request.form.get("suivant")), code=303)
+
+
+@bp.get("/revue")
+def review_page():
+    """Fiches and contacts due for review, oldest first."""
+    return render_template("editors/review.html", editor=current_editor(), due=due_items(current_catalog()))
+
+
+@bp.get("/arbres")
+def trees_page():
+    """Each orientation tree as a Mermaid graph (text), to read or paste into a Mermaid viewer."""
+    mermaid = getattr(trees, "tree_mermaid", None)
+    graphs = [(tree_id, mermaid(tree) if mermaid else "") for tree_id, tree in current_catalog().trees.items()]
+    return render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=_result_counts())
