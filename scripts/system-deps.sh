@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, when missing: Chromium and its driver for the browser
-# tests, PostgreSQL for the store tests. Idempotent; without root it says what is missing and goes on.
+# tests, PostgreSQL for the store tests, wrk for the HTTP benchmark (python -m portal.bench --http).
+# Idempotent; without root it says what is missing and goes on.
 set -euo pipefail
-packages=(chromium chromium-driver postgresql)
+packages=(chromium chromium-driver postgresql wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
