@@ -240,3 +240,138 @@ class Glossaire(Strict):
 
     termes: list[Terme]
     """Les termes du glossaire."""
+
+
+# Orientation trees (trees/<id>.yaml) and their « cas types » (trees/<id>.cas.yaml).
+
+Code = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class Reponse(Strict):
+    """One answer of a question: its code (the value in the URL) is the key it is written under."""
+
+    libelle: Text
+    """Ce que lit le médecin sur le bouton, par exemple « En arrêt de travail »."""
+    aide: str | None = None
+    """Une précision sous le libellé, par exemple « dès 30 jours d'arrêt »."""
+
+
+class Question(Strict):
+    """A question of a tree: its id is the URL parameter, each answer's code is a value of it."""
+
+    texte: Text
+    """La question posée, par exemple « Où en est la personne ? »."""
+    titre_court: Text
+    """Le nom de la question dans le récapitulatif des réponses, par exemple « Étape »."""
+    aide: str | None = None
+    """Une ligne d'aide sous la question."""
+    reponses: dict[Code, Reponse] = Field(min_length=2)
+    """Les réponses possibles : le code (dans l'adresse) puis son libellé."""
+
+
+class Noeud(Strict):
+    """A step of the walk: which question it asks, and where each answer leads."""
+
+    question: Code
+    """L'id de la question posée à cette étape (une clé de `questions`)."""
+    suites: dict[Code, Code] = Field(min_length=1)
+    """Pour chaque réponse proposée ici, dans l'ordre d'affichage : l'étape ou le résultat qui suit."""
+    aide: str | None = None
+    """Une ligne d'aide propre à cette étape, à la place de celle de la question."""
+    libelles: dict[Code, Text] = {}
+    """Des libellés propres à cette étape, à la place de ceux de la question (réponse: libellé)."""
+    implique: dict[Code, dict[Code, Code]] = {}
+    """Les réponses qu'une réponse donne d'office (ex. apres-inaptitude: {statut: salarie}) : elles ne sont
+    pas posées ensuite et comptent dans les combinaisons vérifiées."""
+
+
+class Ligne(Strict):
+    """A line of a result: a fiche with the reason it applies here, or a named group of such lines."""
+
+    fiche: FicheId | None = None
+    """L'id de la fiche proposée."""
+    raison: Text | None = None
+    """Pourquoi elle s'applique ici, en une phrase vraie au vu des sources."""
+    bloc: Code | None = None
+    """L'id d'un bloc de `blocs`, à la place d'une fiche : ses lignes s'insèrent ici."""
+
+
+class Bloc(Strict):
+    """Lines shared by several results (e.g. what a RQTH opens), written once."""
+
+    a_faire: list[Text] = []
+    """Ce qu'il faut faire maintenant, ajouté à celui des résultats qui utilisent le bloc."""
+    fiches: list[Ligne] = Field(min_length=1)
+    """Les fiches du bloc, chacune avec sa raison (pas de bloc dans un bloc)."""
+
+
+class Resultat(Strict):
+    """Where a walk ends: the fiches to mobilise, in the order to act, and what to do now."""
+
+    titre: Text
+    """Le titre du résultat, par exemple « Pendant l'arrêt : préparer le retour au même poste »."""
+    a_faire: list[Text] = []
+    """« À faire maintenant » : deux ou trois actions courtes."""
+    fiches: list[Ligne] = Field(min_length=1)
+    """Les fiches proposées dans l'ordre où agir, chacune avec sa raison, ou des blocs."""
+
+
+class SansObjet(Strict):
+    """A combination of answers that deliberately has no result, and why."""
+
+    reponses: dict[Code, Code] = Field(min_length=1)
+    """Les réponses de la combinaison (question: code) ; une question absente vaut pour toutes ses réponses."""
+    raison: Text
+    """Pourquoi aucun résultat n'est prévu, par exemple « l'avis d'inaptitude ne concerne que les salariés »."""
+
+
+class Arbre(Strict):
+    """One orientation tree (trees/<id>.yaml): questions, steps and results, all explicit."""
+
+    id: Code
+    """L'identifiant : déduit du nom du fichier, ne s'écrit pas."""
+    titre: Text
+    """Le titre de l'arbre, par exemple « Médecin du travail : orienter un salarié »."""
+    pour: Text
+    """Qui l'utilise, par exemple « médecin du travail »."""
+    introduction: Text
+    """Une ou deux phrases affichées avant la première question."""
+    debut: Code
+    """L'id de la première étape (une clé de `noeuds`)."""
+    questions: dict[Code, Question] = Field(min_length=1)
+    """Les questions, chacune écrite une fois ; leur id est le paramètre de l'adresse."""
+    noeuds: dict[Code, Noeud] = Field(min_length=1)
+    """Les étapes du parcours : la question posée et la suite de chaque réponse."""
+    resultats: dict[Code, Resultat] = Field(min_length=1)
+    """Les résultats où mènent les parcours."""
+    blocs: dict[Code, Bloc] = {}
+    """Des groupes de fiches partagés par plusieurs résultats."""
+    couverture: list[Code] = []
+    """Les questions dont chaque combinaison de réponses doit mener à un résultat (ex. etape, statut,
+    situation) ; `portal check` signale celles qui n'y mènent pas."""
+    sans_objet: list[SansObjet] = []
+    """Les combinaisons de `couverture` qui n'ont volontairement pas de résultat, avec la raison."""
+
+
+class CasType(Strict):
+    """A worked case: answers, and the fiches the result must (and must not) propose."""
+
+    nom: Text
+    """Le cas en une ligne, par exemple « cariste en arrêt depuis 4 mois, RQTH en cours »."""
+    source: str | None = None
+    """D'où vient le cas, par exemple « faits-pdp.md §5, question 1 »."""
+    reponses: dict[Code, Code] = Field(min_length=1)
+    """Les réponses données (question: code)."""
+    resultat: Code | None = None
+    """L'id du résultat attendu, si le cas le fixe."""
+    doit_proposer: list[FicheId] = []
+    """Les fiches qui doivent figurer dans le résultat."""
+    ne_doit_pas_proposer: list[FicheId] = []
+    """Les fiches qui ne doivent pas y figurer."""
+
+
+class CasTypes(Strict):
+    """trees/<id>.cas.yaml: the worked cases of one tree, run by `portal check` and by the tests."""
+
+    cas: list[CasType] = Field(min_length=1)
+    """Les cas types de l'arbre."""

@@ -1,0 +1,170 @@
+"""Walking an orientation tree: the answers of a query string lead to the next question or to a result."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from portal.models import Arbre, Ligne
+
+# Query parameters of a walk that are not answers: the place for local contacts.
+RESERVED = ("lieu",)
+
+
+class WalkError(ValueError):
+    """Answers that do not make a walk of the tree; the message is a French sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a walk."""
+
+    question: str
+    code: str
+    node: str | None  # the step that asked it; None when an earlier answer implied it
+
+
+@dataclass(frozen=True)
+class Option:
+    """An answer offered at a step, as the médecin reads it."""
+
+    code: str
+    libelle: str
+    aide: str | None
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Where the answers lead: the answers in the order asked, and the current step or result."""
+
+    tree: Arbre
+    answers: tuple[Answer, ...]
+    node: str
+
+    @property
+    def is_result(self) -> bool:
+        return self.node in self.tree.resultats
+
+    @property
+    def asked(self) -> list[Answer]:
+        """The answers the médecin gave (not those implied by another)."""
+        return [answer for answer in self.answers if answer.node is not None]
+
+    def params(self, before: str | None = None) -> list[tuple[str, str]]:
+        """The query parameters of the answers given, or of those given before question `before`."""
+        params = []
+        for answer in self.asked:
+            if answer.question == before:
+                break
+            params.append((answer.question, answer.code))
+        return params
+
+
+def _short(value: str) -> str:
+    # Echo at most a few characters of what was typed; templates and JSON escape the rest.
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def libelle(tree: Arbre, question: str, code: str, node: str | None = None) -> str:
+    """The label of answer `code` to `question` (as step `node` words it, if it does)."""
+    if node and code in tree.noeuds[node].libelles:
+        return tree.noeuds[node].libelles[code]
+    return tree.questions[question].reponses[code].libelle
+
+
+def options(tree: Arbre, node: str) -> list[Option]:
+    """The answers offered at step `node`, in the order written."""
+    step = tree.noeuds[node]
+    question = tree.questions[step.question]
+    return [
+        Option(code, libelle(tree, step.question, code, node), question.reponses[code].aide) for code in step.suites
+    ]
+
+
+def walk_tree(tree: Arbre, params: Mapping[str, Sequence[str]] | Iterable[tuple[str, str]]) -> Walk:
+    """Follow the answers of `params` from the first step; raise WalkError for answers that make no walk."""
+    given = _answers_given(tree, params)
+    answers: list[Answer] = []
+    used: set[str] = set()
+    node = tree.debut
+    while node in tree.noeuds:
+        step = tree.noeuds[node]
+        question = tree.questions[step.question]
+        code = given.get(step.question)
+        if code is None:
+            break
+        if code not in step.suites:
+            if code in question.reponses:
+                raise WalkError(
+                    f"La réponse « {question.reponses[code].libelle} » ne se propose pas à la question "
+                    f"« {question.texte} » après les réponses précédentes."
+                )
+            raise WalkError(f"« {_short(code)} » n'est pas une réponse possible à la question « {question.texte} ».")
+        answers.append(Answer(step.question, code, node))
+        used.add(step.question)
+        for implied_question, implied_code in step.implique.get(code, {}).items():
+            if given.get(implied_question, implied_code) != implied_code:
+                raise WalkError(
+                    f"Les réponses se contredisent : « {libelle(tree, step.question, code, node)} » implique "
+                    f"« {libelle(tree, implied_question, implied_code)} » pour la question "
+                    f"« {tree.questions[implied_question].texte} »."
+                )
+            answers.append(Answer(implied_question, implied_code, None))
+            used.add(implied_question)
+        node = step.suites[code]
+    for question_id in given:
+        if question_id not in used:
+            raise WalkError(
+                f"La question « {tree.questions[question_id].texte} » ne se pose pas avec ces réponses : "
+                "modifiez les réponses précédentes ou recommencez."
+            )
+    return Walk(tree, tuple(answers), node)
+
+
+def _answers_given(tree: Arbre, params) -> dict[str, str]:
+    pairs = (
+        [(key, value) for key, values in params.items() for value in values]
+        if isinstance(params, Mapping)
+        else list(params)
+    )
+    given: dict[str, str] = {}
+    for key, value in pairs:
+        if key in RESERVED:
+            continue
+        if key not in tree.questions:
+            raise WalkError(f"« {_short(key)} » n'est pas une question de l'arbre « {tree.titre} ».")
+        if key in given:
+            raise WalkError(f"La question « {tree.questions[key].texte} » a reçu plusieurs réponses.")
+        given[key] = value
+    return given
+
+
+def result_lines(tree: Arbre, result: str) -> list[Ligne]:
+    """The fiches of a result in order, its blocs expanded."""
+    lines: list[Ligne] = []
+    for line in tree.resultats[result].fiches:
+        lines.extend(tree.blocs[line.bloc].fiches if line.bloc else [line])
+    return lines
+
+
+def result_todo(tree: Arbre, result: str) -> list[str]:
+    """« À faire maintenant »: the result's own actions, then those of its blocs, each once."""
+    todo = list(tree.resultats[result].a_faire)
+    for line in tree.resultats[result].fiches:
+        if line.bloc:
+            todo.extend(item for item in tree.blocs[line.bloc].a_faire if item not in todo)
+    return todo
+
+
+def remaining(tree: Arbre, node: str) -> tuple[int, int]:
+    """The fewest and the most questions still to answer from `node` (this one included) to a result."""
+    memo: dict[str, tuple[int, int]] = {}
+
+    def depth(current: str) -> tuple[int, int]:
+        if current not in tree.noeuds:
+            return (0, 0)
+        if current not in memo:
+            memo[current] = (0, 0)  # the checker refuses cycles; this only stops a bad tree from looping
+            ends = [depth(target) for target in tree.noeuds[current].suites.values()]
+            memo[current] = (1 + min(e[0] for e in ends), 1 + max(e[1] for e in ends))
+        return memo[current]
+
+    return depth(node)

@@ -1,0 +1,163 @@
+"""The orientation walk: one URL per step, answers in the query string; the result with local contacts."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+
+from portal.content import current_catalog
+from portal.models import Arbre
+from portal.store import count_result
+from portal.walk import Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
+from portal.web import wants_fragment
+from portal.web.orientation_contacts import local_contacts
+
+bp = Blueprint("orientation", __name__, url_prefix="/orientation")
+api_bp = Blueprint("orientation_api", __name__, url_prefix="/api/orientation")
+
+MAX_PLACE = 100  # characters of `lieu` kept: a commune name, a code postal or a département
+
+
+def _tree(tree_id: str) -> Arbre:
+    tree = current_catalog().trees.get(tree_id)
+    if tree is None:
+        abort(404)
+    return tree
+
+
+def _walk(tree: Arbre) -> tuple[Walk, str]:
+    """The walk of the request's query string and its place; a French 400 when the answers make no walk."""
+    places = request.args.getlist("lieu")
+    if len(places) > 1:
+        abort(400, description="Le lieu est donné plusieurs fois : gardez-en un seul.")
+    try:
+        walk = walk_tree(tree, {key: request.args.getlist(key) for key in request.args})
+    except WalkError as error:
+        abort(400, description=str(error))
+    return walk, (places[0].strip()[:MAX_PLACE] if places else "")
+
+
+def step_url(tree: Arbre, params: list[tuple[str, str]], **external) -> str:
+    """The URL of the walk step reached by `params`."""
+    base = url_for("orientation.walk", tree_id=tree.id, **external)
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def summary(walk: Walk) -> list[dict]:
+    """The answers so far, each with the URL that asks its question again (dropping the answers after it)."""
+    rows = []
+    for answer in walk.answers:
+        question = walk.tree.questions[answer.question]
+        rows.append(
+            {
+                "question": question.titre_court,
+                "reponse": libelle(walk.tree, answer.question, answer.code, answer.node),
+                "modifier": step_url(walk.tree, walk.params(before=answer.question)) if answer.node else None,
+            }
+        )
+    return rows
+
+
+def step_context(walk: Walk, place: str) -> dict:
+    """What the step and result templates show."""
+    tree, catalog = walk.tree, current_catalog()
+    context = {"tree": tree, "walk": walk, "summary": summary(walk), "params": walk.params(), "lieu": place}
+    if walk.is_result:
+        lines = [(catalog.fiches[line.fiche], line.raison) for line in result_lines(tree, walk.node)]
+        context.update(
+            result=tree.resultats[walk.node],
+            lines=lines,
+            todo=result_todo(tree, walk.node),
+            contacts=local_contacts(catalog, place, [fiche for fiche, _ in lines]) if place else None,
+            today=date.today(),
+            url=step_url(tree, walk.params() + ([("lieu", place)] if place else []), _external=True),
+        )
+    else:
+        step = tree.noeuds[walk.node]
+        question = tree.questions[step.question]
+        answered = len(walk.asked)
+        fewest, most = remaining(tree, walk.node)
+        context.update(
+            question_id=step.question,
+            question=question,
+            aide=step.aide or question.aide,
+            options=options(tree, walk.node),
+            number=answered + 1,
+            total=(answered + fewest, answered + most),
+        )
+    return context
+
+
+@bp.get("")
+def index():
+    """Choose a tree: each shows its first question, so one click starts the walk."""
+    trees = current_catalog().trees.values()
+    firsts = [(tree, walk_tree(tree, {})) for tree in trees]
+    return render_template(
+        "orientation/index.html",
+        firsts=[(tree, tree.questions[tree.noeuds[w.node].question], options(tree, w.node)) for tree, w in firsts],
+    )
+
+
+@bp.get("/<tree_id>")
+def walk(tree_id: str):
+    """One step of the walk (a question), or its result; htmx gets the step only."""
+    tree = _tree(tree_id)
+    current, place = _walk(tree)
+    if current.is_result and not place:
+        count_result(tree.id, current.node)  # counted once per walk: adding a place shows the same result
+    template = "orientation/_step.html" if wants_fragment() else "orientation/walk.html"
+    return render_template(template, fragment=wants_fragment(), **step_context(current, place))
+
+
+@api_bp.get("")
+def api_trees():
+    """The trees and the URL of their first question."""
+    return jsonify(
+        {
+            "arbres": [
+                {"id": tree.id, "titre": tree.titre, "pour": tree.pour, "url": url_for(".api_walk", tree_id=tree.id)}
+                for tree in current_catalog().trees.values()
+            ]
+        }
+    )
+
+
+@api_bp.get("/<tree_id>")
+def api_walk(tree_id: str):
+    """The next question, or the result with its fiches (and contacts when `lieu` is given)."""
+    tree = _tree(tree_id)
+    current, place = _walk(tree)
+    answers = [
+        {"question": a.question, "code": a.code, "deduite": a.node is None, "libelle": row["reponse"]}
+        for a, row in zip(current.answers, summary(current), strict=True)
+    ]
+    body: dict = {"arbre": {"id": tree.id, "titre": tree.titre}, "reponses": answers}
+    context = step_context(current, place)
+    if not current.is_result:
+        body["question"] = {
+            "id": context["question_id"],
+            "texte": context["question"].texte,
+            "aide": context["aide"],
+            "options": [{"code": o.code, "libelle": o.libelle, "aide": o.aide} for o in context["options"]],
+        }
+        return jsonify(body)
+    body["resultat"] = {
+        "id": current.node,
+        "titre": context["result"].titre,
+        "a_faire": context["todo"],
+        "fiches": [
+            {
+                "id": fiche.id,
+                "titre": fiche.titre,
+                "type": fiche.type,
+                "raison": reason,
+                "url": url_for("directory.fiche_detail", fiche_id=fiche.id, _external=True),
+            }
+            for fiche, reason in context["lines"]
+        ],
+        "contacts": context["contacts"].as_json() if context["contacts"] else [],
+    }
+    if context["contacts"]:
+        body["lieu"] = context["contacts"].place_json()
+    return jsonify(body)

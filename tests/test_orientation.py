@@ -1,0 +1,164 @@
+"""The orientation walk as a médecin and a partner site see it: one URL per step, results, errors, counts."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.trees import result_counts
+
+TREE = "/orientation/medecin-du-travail"
+FIXTURES = Path(__file__).parent / "fixtures"
+RESULT = f"{TREE}?etape=pendant-arret&statut=salarie&situation=autre-poste"
+
+
+def test_index_offers_each_tree_with_its_first_question(client):
+    page = client.get("/orientation").text
+    assert "Médecin du travail (test)" in page
+    assert 'action="/orientation/medecin-du-travail"' in page
+    assert "<legend>Où en est la personne ?</legend>" in page
+    assert 'name="etape" value="pendant-arret"' in page
+
+
+def test_navigation_and_home_link_to_orientation(client):
+    assert 'href="/orientation"' in client.get("/").text
+
+
+def test_each_step_is_a_full_page_with_a_fieldset_and_large_choices(client):
+    page = client.get(f"{TREE}?etape=pendant-arret").text
+    assert '<html lang="fr">' in page
+    assert "<legend data-focus-after-swap>Quel est son statut ?</legend>" in page
+    assert 'name="statut" value="salarie"' in page and 'name="statut" value="independant"' in page
+    assert '<input type="hidden" name="etape" value="pendant-arret">' in page  # the answers so far travel along
+    assert "Question 2 sur 2 à 3" in page  # progress: an indépendant gets a result one question earlier
+    assert "<dt>Étape</dt>" in page and "En arrêt de travail" in page
+    assert f'href="{TREE}"' in page  # « modifier » the étape drops it, and « recommencer »
+
+
+def test_modify_drops_the_answers_after_the_question(client):
+    page = client.get(RESULT).text
+    modify_links = re.findall(r'<a class="no-print" href="([^"]+)"', page)
+    assert modify_links == [TREE, f"{TREE}?etape=pendant-arret", f"{TREE}?etape=pendant-arret&amp;statut=salarie"]
+
+
+def test_htmx_gets_the_step_only_with_its_title_and_history_restore_gets_the_page(client):
+    fragment = client.get(f"{TREE}?etape=pendant-arret", headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment
+    assert fragment.startswith("<title>Quel est son statut ? — Médecin du travail (test)")
+    assert '<div id="parcours"' in fragment
+    restore = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in client.get(f"{TREE}?etape=pendant-arret", headers=restore).text
+
+
+def test_result_lists_fiches_in_order_with_reasons_todo_and_links(client):
+    page = client.get(RESULT).text
+    order = [page.index(f'href="/fiches/{fid}"') for fid in ("visite-pre-reprise", "service-social-assurance-maladie")]
+    order += [page.index('href="/fiches/essai-encadre"'), page.index('href="/fiches/crpe"')]
+    assert order == sorted(order)
+    assert "Si un risque d&#39;inaptitude est identifié en pré-reprise" in page
+    assert "À faire maintenant" in page and "Organiser la visite de pré-reprise." in page
+    assert "RQTH non nécessaire" in page  # a key condition of the fiche
+    assert "data-copy-link" in page and "data-print" in page
+    assert "Orientation imprimée le" in page
+    assert 'name="lieu"' in page
+
+
+def test_implied_answer_is_shown_and_not_asked(client):
+    page = client.get(f"{TREE}?etape=reprise").text
+    assert "<dt>Statut</dt>" in page and "(déduit)" in page
+    assert "À la reprise" in page and 'href="/fiches/cap-emploi"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("etape=en-vacances", "n&#39;est pas une réponse possible à la question « Où en est la personne ? »"),
+        ("etape=reprise&etape=pendant-arret", "a reçu plusieurs réponses"),
+        ("etape=reprise&statut=independant", "Les réponses se contredisent"),
+        ("statut=salarie", "ne se pose pas avec ces réponses"),
+        ("etape=pendant-arret&statut=independant&situation=meme-poste", "ne se pose pas avec ces réponses"),
+        ("age=45", "n&#39;est pas une question de l&#39;arbre"),
+        ("etape=reprise&lieu=a&lieu=b", "Le lieu est donné plusieurs fois"),
+    ],
+)
+def test_answers_that_make_no_walk_get_a_french_400(client, query, message):
+    response = client.get(f"{TREE}?{query}")
+    assert response.status_code == 400
+    assert message in response.text
+
+
+def test_typed_values_are_never_echoed_unescaped(client):
+    response = client.get(f"{TREE}?etape=<script>alert(1)</script>")
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.text
+    page = client.get(f"{TREE}?etape=reprise&lieu=<b>Vannes</b>").text
+    assert "<b>Vannes</b>" not in page
+
+
+def test_unknown_tree_is_a_404(client):
+    assert client.get("/orientation/inconnu").status_code == 404
+    assert client.get("/api/orientation/inconnu").json["erreur"] == "Page introuvable"
+
+
+def test_api_answers_the_next_question(client):
+    body = client.get("/api/orientation/medecin-du-travail?etape=pendant-arret").json
+    assert body["question"]["id"] == "statut"
+    assert body["question"]["texte"] == "Quel est son statut ?"
+    assert body["question"]["options"][0] == {"code": "salarie", "libelle": "Salarié", "aide": None}
+    assert body["reponses"] == [
+        {"question": "etape", "code": "pendant-arret", "libelle": "En arrêt de travail", "deduite": False}
+    ]
+
+
+def test_api_answers_the_result_with_reasons(client):
+    body = client.get(
+        "/api/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste"
+    ).json
+    result = body["resultat"]
+    assert result["id"] == "arret-autre-poste"
+    assert [f["id"] for f in result["fiches"]] == [
+        "visite-pre-reprise",
+        "service-social-assurance-maladie",
+        "essai-encadre",
+        "crpe",
+    ]
+    assert result["fiches"][2]["raison"] == "Tester un autre poste de l'entreprise pendant l'arrêt."
+    assert result["contacts"] == []
+    assert client.get("/api/orientation").json["arbres"][0]["id"] == "medecin-du-travail"
+
+
+def test_api_refuses_bad_answers_with_a_french_message(client):
+    response = client.get("/api/orientation/medecin-du-travail?etape=reprise&statut=independant")
+    assert response.status_code == 400
+    assert response.json["message"].startswith("Les réponses se contredisent")
+
+
+def test_each_result_shown_is_counted_anonymously(app, client):
+    client.get(RESULT)
+    client.get(RESULT)
+    client.get(f"{TREE}?etape=reprise")
+    client.get(f"{RESULT}&lieu=Vannes")  # adding a place shows the same result: not counted again
+    client.get(f"{TREE}?etape=pendant-arret")  # a question, not a result
+    with app.test_request_context():
+        counts = {row["result"]: row["count"] for row in result_counts()}
+        labels = [row["label"] for row in result_counts()]
+    assert counts == {"arret-autre-poste": 2, "reprise": 1}
+    assert "Médecin du travail (test) › Pendant l'arrêt, préparer un autre poste" in labels
+
+
+def test_tree_graph_prints_mermaid(runner):
+    result = runner.invoke(
+        args=[
+            "tree-graph",
+            "medecin-du-travail",
+            "--contenu",
+            str(FIXTURES / "content"),
+            "--arbres",
+            str(FIXTURES / "trees"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("flowchart TD\n")
+    assert 'q_etape -->|"À la reprise"| r_reprise' in result.output
+    missing = runner.invoke(args=["tree-graph", "nulle-part", "--arbres", str(FIXTURES / "trees")])
+    assert missing.exit_code == 1 and "L'arbre « nulle-part » n'existe pas" in missing.output
