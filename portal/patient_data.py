@@ -32,19 +32,17 @@ NIR_MESSAGE = (
     "seulement l'erreur de la fiche."
 )
 BIRTH_MESSAGE = (
-    "Votre texte semble contenir une date de naissance à côté d'un nom. Pour protéger les patients, "
+    "Votre texte semble contenir une date de naissance, ou un nom à côté d'une date. Pour protéger les patients, "
     "ce formulaire n'accepte aucune donnée qui identifie une personne : retirez le nom et la date, "
     "et décrivez seulement l'erreur de la fiche."
 )
 
 
 def nir_key_is_valid(digits13: str, key: int) -> bool:
-    """The NIR key rule: 97 - (number mod 97); Corsica's 2A and 2B count as 19 and 18."""
-    number = digits13.upper().replace("2A", "19", 1) if "2A" in digits13.upper() else digits13
-    number = number.upper().replace("2B", "18", 1) if "2B" in number.upper() else number
-    if not number.isdigit():
-        return False
-    return 97 - int(number) % 97 == key
+    """The NIR key rule: 97 - (number mod 97); Corsica's 2A and 2B count as 19 and 18 in the number."""
+    department = {"2A": "19", "2B": "18"}.get(digits13[5:7].upper(), digits13[5:7])
+    number = digits13[:5] + department + digits13[7:]
+    return number.isdigit() and 97 - int(number) % 97 == key
 
 
 def find_nir(text: str) -> str | None:

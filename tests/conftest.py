@@ -32,3 +32,28 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def postgres_base_url():
+    """A throw-away PostgreSQL server on loopback for the whole run (see tests/postgres_server.py)."""
+    import os
+
+    from postgres_server import postgres_bin_dir, postgres_server
+
+    if postgres_bin_dir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL est requis en CI (initdb introuvable) : scripts/system-deps.sh l'installe")
+        pytest.skip("PostgreSQL n'est pas installé ici (initdb introuvable) : les tests PostgreSQL sont sautés")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database of each kind the portal supports: SQLite by default, PostgreSQL via DATABASE_URL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    from postgres_server import new_database
+
+    return new_database(request.getfixturevalue("postgres_base_url"))

@@ -1,0 +1,168 @@
+"""The editor area: closed to anonymous visitors, route by route; login, reports, review, trees; the CLI."""
+
+import re
+
+import pytest
+from sqlmodel import Session
+
+from portal.feedback import list_reports, save_report
+
+PASSWORD = "un mot de passe assez long"
+
+
+@pytest.fixture
+def editor(app, runner):
+    result = runner.invoke(args=["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0 and "Compte « claire » créé." in result.output
+    return "claire"
+
+
+@pytest.fixture
+def report_id(app):
+    with Session(app.extensions["portal_engine"]) as session:
+        return save_report(session, "crpe", "autre", "<script>alert('x')</script> durée fausse", "v1").id
+
+
+def csrf(client, url="/editeurs/connexion") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)
+
+
+def login(client, name="claire", password=PASSWORD, suivant=""):
+    form = {"csrf_token": csrf(client), "nom": name, "mot_de_passe": password, "suivant": suivant}
+    return client.post("/editeurs/connexion", data=form)
+
+
+def editor_routes(app):
+    """Every (method, URL) of the area except the login form itself."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("editors.") or rule.endpoint in {"editors.login", "editors.login_submit"}:
+            continue
+        url = rule.rule.replace("<int:report_id>", "1")
+        routes += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+def test_the_area_has_the_expected_routes(app):
+    routes = editor_routes(app)
+    for expected in [
+        ("GET", "/editeurs/"),
+        ("GET", "/editeurs/retours"),
+        ("POST", "/editeurs/retours/1/fermer"),
+        ("GET", "/editeurs/revue"),
+        ("GET", "/editeurs/arbres"),
+        ("POST", "/editeurs/deconnexion"),
+    ]:
+        assert expected in routes
+
+
+def test_every_editor_route_refuses_an_anonymous_visitor(app, client, report_id):
+    token = csrf(client)
+    for method, url in editor_routes(app):
+        response = client.open(url.replace("/1/", f"/{report_id}/"), method=method, data={"csrf_token": token})
+        assert response.status_code == 303, (method, url)
+        assert response.headers["Location"].startswith("/editeurs/connexion"), (method, url)
+        assert "alert" not in response.text and "durée fausse" not in response.text
+    with Session(app.extensions["portal_engine"]) as session:
+        assert list_reports(session)[0].status == "ouvert"  # the anonymous POST closed nothing
+
+
+def test_wrong_password_and_unknown_name_are_refused_alike(client, editor):
+    for name, password in [("claire", "mauvais mot de passe"), ("inconnu", PASSWORD)]:
+        response = login(client, name, password)
+        assert response.status_code == 401 and "Nom ou mot de passe incorrect." in response.text
+        assert client.get("/editeurs/").status_code == 303
+
+
+def test_login_shows_the_dashboard_then_logout_closes_it(client, editor, report_id):
+    response = login(client, suivant="/editeurs/retours")
+    assert response.status_code == 303 and response.headers["Location"] == "/editeurs/retours"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/editeurs/").text
+    assert "Signalements ouverts" in page and "durée fausse" in page
+    assert "<script>alert" not in page and "&lt;script&gt;" in page  # report text is escaped
+    assert "Connecté : claire" in page
+    client.post("/editeurs/deconnexion", data={"csrf_token": csrf(client, "/editeurs/")})
+    assert client.get("/editeurs/").status_code == 303
+
+
+def test_login_never_redirects_to_another_site(client, editor):
+    for target in ["https://evil.example/", "//evil.example/editeurs", "/fiches/crpe"]:
+        assert login(client, suivant=target).headers["Location"] == "/editeurs/"
+
+
+def test_too_many_login_attempts_are_refused(app, client, editor):
+    app.config["LOGINS_PER_15_MIN"] = 3
+    assert [login(client, password="faux-faux-faux").status_code for _ in range(3)] == [401, 401, 401]
+    response = login(client)
+    assert response.status_code == 429 and "Trop de demandes" in response.text
+
+
+def test_secure_cookie_when_configured(app, client, editor):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    assert "Secure" in login(client).headers["Set-Cookie"]
+
+
+def test_editor_closes_a_report(app, client, editor, report_id):
+    login(client)
+    token = csrf(client, "/editeurs/retours")
+    response = client.post(f"/editeurs/retours/{report_id}/fermer", data={"csrf_token": token})
+    assert response.status_code == 303
+    closed = client.get("/editeurs/retours?etat=clos").text
+    assert "durée fausse" in closed and "par claire" in closed
+    assert "durée fausse" not in client.get("/editeurs/retours").text
+    assert client.post("/editeurs/retours/99999/fermer", data={"csrf_token": token}).status_code == 404
+
+
+def test_close_without_csrf_token_is_refused(app, client, editor, report_id):
+    login(client)
+    assert client.post(f"/editeurs/retours/{report_id}/fermer").status_code == 400
+    with Session(app.extensions["portal_engine"]) as session:
+        assert list_reports(session)[0].status == "ouvert"
+
+
+def test_deleted_account_loses_its_session(client, runner, editor):
+    login(client)
+    assert client.get("/editeurs/").status_code == 200
+    assert runner.invoke(args=["editeur", "retirer", "claire"]).exit_code == 0
+    assert client.get("/editeurs/").status_code == 303
+
+
+def test_review_page_lists_what_is_due(client, editor):
+    login(client)
+    page = client.get("/editeurs/revue").text
+    assert "Visite de pré-reprise" in page and "content/dispositifs/visite-pre-reprise.yaml" in page
+
+
+def test_trees_page_answers_without_trees(client, editor):
+    login(client)
+    page = client.get("/editeurs/arbres").text
+    assert "<h1>Arbres d&#39;orientation</h1>" in page or "<h1>Arbres d'orientation</h1>" in page
+
+
+def test_editor_accounts_from_the_command_line(runner, editor):
+    assert "claire" in runner.invoke(args=["editeur", "liste"]).output
+    short = runner.invoke(args=["editeur", "ajouter", "bob"], input="court\ncourt\n")
+    assert short.exit_code == 1 and "au moins 12 caractères" in short.output
+    bad = runner.invoke(args=["editeur", "ajouter", "é"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert bad.exit_code == 1 and "Compte non enregistré" in bad.output
+    assert runner.invoke(args=["editeur", "retirer", "personne"]).exit_code == 1
+
+
+def test_password_is_stored_hashed(app, editor):
+    from portal.accounts import EditorAccount
+
+    with Session(app.extensions["portal_engine"]) as session:
+        stored = session.get(EditorAccount, "claire").password_hash
+    assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_reports_from_the_command_line(runner, report_id):
+    listed = runner.invoke(args=["retours"]).output
+    assert f"n° {report_id} " in listed and "crpe" in listed and "1 signalement(s) ouvert(s)." in listed
+    closed = runner.invoke(args=["retours", "--fermer", str(report_id), "--par", "claire"])
+    assert closed.exit_code == 0 and f"Signalement n° {report_id} clos." in closed.output
+    assert "0 signalement(s) ouvert(s)." in runner.invoke(args=["retours"]).output
+    assert "clos par claire" in runner.invoke(args=["retours", "--etat", "tous"]).output
+    assert runner.invoke(args=["retours", "--fermer", "99999"]).exit_code == 1

@@ -1,0 +1,79 @@
+"""The persistent store of reports, on SQLite and on PostgreSQL: saved, listed, closed, never lost."""
+
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+from concurrent_reports import submit_reports
+from sqlmodel import Session
+
+from portal.catalog import load_catalog
+from portal.feedback import allow, close_report, count_reports, create_tables, list_reports, save_report
+from portal.store import make_engine, sync_derived_tables
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    create_tables(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_reports_are_saved_listed_and_closed(engine):
+    with Session(engine) as session:
+        first = save_report(session, "crpe", "conditions", "La durée a changé.", "abc123")
+        second = save_report(session, "cap-emploi", "coordonnees", "", "abc123", contact="Cap emploi du Morbihan")
+        assert [r.id for r in list_reports(session)] == [second.id, first.id]  # newest first
+        closed = close_report(session, first.id, "claire")
+        assert closed.status == "clos" and closed.closed_by == "claire" and closed.closed_at is not None
+        assert [r.fiche_id for r in list_reports(session, "ouvert")] == ["cap-emploi"]
+        assert [r.fiche_id for r in list_reports(session, "clos")] == ["crpe"]
+        assert count_reports(session) == 1
+        assert close_report(session, 9999, "claire") is None
+    with Session(engine) as session:  # a new connection sees what was committed
+        kept = list_reports(session, None)
+        assert {(r.fiche_id, r.contact, r.content_version) for r in kept} == {
+            ("crpe", None, "abc123"),
+            ("cap-emploi", "Cap emploi du Morbihan", "abc123"),
+        }
+
+
+def test_a_new_content_version_keeps_the_reports(engine):
+    catalog = load_catalog(FIXTURES / "content", FIXTURES / "trees")
+    sync_derived_tables(engine, catalog)
+    with Session(engine) as session:
+        save_report(session, "crpe", "lien-casse", "", catalog.version)
+    sync_derived_tables(engine, type(catalog)(**{**catalog.__dict__, "version": "autre-version"}))
+    with Session(engine) as session:
+        assert len(list_reports(session)) == 1
+
+
+def test_rate_limit_counts_per_client_within_the_window(engine):
+    with Session(engine) as session:
+        assert [allow(session, "signalement", "client-a", 2, timedelta(hours=1)) for _ in range(3)] == [
+            True,
+            True,
+            False,
+        ]
+        assert allow(session, "signalement", "client-b", 2, timedelta(hours=1))  # another client is not limited
+        assert allow(session, "connexion", "client-a", 2, timedelta(hours=1))  # nor another action
+        assert allow(session, "signalement", "client-a", 2, timedelta(seconds=0))  # an empty window forgets
+
+
+def test_processes_submitting_at_once_lose_no_report(database_url):
+    processes, each = 4, 15
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(submit_reports, database_url, each, f"p{n}") for n in range(processes)]
+        accepted = [future.result(timeout=300) for future in futures]
+    assert accepted == [each] * processes
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        texts = [report.text for report in list_reports(session, None)]
+    engine.dispose()
+    assert len(texts) == processes * each
+    assert sorted(texts) == sorted(f"p{n} signalement {i}" for n in range(processes) for i in range(each))
