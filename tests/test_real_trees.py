@@ -1,0 +1,70 @@
+"""The real trees (trees/) on the real fiches (content/): sound, and every « cas type » holds."""
+
+import pytest
+
+from portal.catalog import _load_fiches
+from portal.config import ROOT
+from portal.models import CasTypes
+from portal.trees import load_trees
+from portal.walk import result_lines, walk_tree
+from portal.yamlsource import load_yaml
+
+TREES = ROOT / "trees"
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    problems: list = []
+    fiches, _documents = _load_fiches(ROOT / "content", ROOT, problems)  # territories are not needed here
+    trees, tree_problems = load_trees(TREES, fiches, ROOT)
+    return fiches, trees, tree_problems
+
+
+def test_real_trees_have_no_problem(loaded):
+    _fiches, trees, problems = loaded
+    assert set(trees) == {"medecin-du-travail", "medecin-traitant"}
+    assert [str(p) for p in problems if p.severity == "erreur"] == []
+    # Every combination étape × statut × situation either reaches a result or is declared without object.
+    assert [str(p) for p in problems if "aucun parcours ne mène" in p.message] == []
+    assert [str(p) for p in problems if "aucun cas type" in p.message or "n'a pas de cas types" in p.message] == []
+
+
+def _cases() -> list[tuple[str, int, object]]:
+    found = []
+    for path in sorted(TREES.glob("*.cas.yaml")):
+        cases = CasTypes.model_validate(load_yaml(path).data)
+        found += [(path.name.removesuffix(".cas.yaml"), index, case) for index, case in enumerate(cases.cas)]
+    return found
+
+
+@pytest.mark.parametrize(("tree_id", "index", "case"), _cases(), ids=lambda v: v if isinstance(v, str) else None)
+def test_cas_type(loaded, tree_id, index, case):
+    _fiches, trees, _problems = loaded
+    walk = walk_tree(trees[tree_id], list(case.reponses.items()))
+    assert walk.is_result, f"{case.nom} : le parcours s'arrête à l'étape {walk.node}"
+    proposed = [line.fiche for line in result_lines(trees[tree_id], walk.node)]
+    assert [f for f in case.doit_proposer if f not in proposed] == [], case.nom
+    assert [f for f in case.ne_doit_pas_proposer if f in proposed] == [], case.nom
+    if case.resultat:
+        assert walk.node == case.resultat
+
+
+def test_every_etape_has_a_cas_type():
+    for tree_id, etapes in {"medecin-du-travail": 4, "medecin-traitant": 3}.items():
+        cases = CasTypes.model_validate(load_yaml(TREES / f"{tree_id}.cas.yaml").data)
+        assert len({case.reponses["etape"] for case in cases.cas}) == etapes
+
+
+def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_work(loaded):
+    from portal.trees import walk_paths
+
+    _fiches, trees, _problems = loaded
+    for tree in trees.values():
+        for path in walk_paths(tree):
+            answers = {question: code for question, code, _node in path.answers}
+            proposed = {line.fiche for line in result_lines(tree, path.end)}
+            if answers.get("statut") == "independant":
+                assert not proposed & {"essai-encadre", "crpe", "visite-pre-reprise", "visite-reprise"}, path.end
+            if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
+                assert "essai-encadre" not in proposed, path.end
+                assert "formation-pendant-arret" not in proposed, path.end
