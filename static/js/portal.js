@@ -3,9 +3,10 @@
   "use strict";
 
   // After htmx swaps a region, move focus to its first heading or legend so screen readers follow.
+  // The event fires on each swapped-in element: after an outerHTML swap, detail.target is the old, detached one.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var region = event.detail.target;
-    if (!region || !region.querySelector) { return; }
+    var region = event.target;
+    if (!region || !region.querySelector || !region.isConnected) { return; }
     var target = region.querySelector("[data-focus-after-swap]") || (region.matches("[data-focus-after-swap]") ? region : null);
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }

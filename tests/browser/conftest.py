@@ -33,21 +33,28 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The portal on the fixture content, served by werkzeug in a thread on a free loopback port."""
-    if not HTMX.exists():
-        pytest.fail(f"{HTMX.relative_to(ROOT)} manque : lancez « make install » (htmx est copié depuis node_modules).")
+def live_app(tmp_path_factory):
+    """The portal on the fixture content, with its own database."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(
+    return create_app(
         {
             "CONTENT_DIR": str(FIXTURES / "content"),
             "TREES_DIR": str(FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
             "INDEX_DIR": str(folder / "index"),
             "SECRET_KEY": "browser-tests",
+            "REPORTS_PER_HOUR": 1000,
+            "LOGINS_PER_15_MIN": 1000,
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """`live_app` served by werkzeug in a thread on a free loopback port."""
+    if not HTMX.exists():
+        pytest.fail(f"{HTMX.relative_to(ROOT)} manque : lancez « make install » (htmx est copié depuis node_modules).")
+    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -73,6 +80,9 @@ def browser():
         chromium.close()
 
 
+SUBRESOURCES = {"script", "stylesheet", "image", "font", "media"}
+
+
 class BrowserProblems:
     """What the browser complained about while a test ran: CSP violations, script errors, failed requests."""
 
@@ -87,11 +97,16 @@ class BrowserProblems:
     def _console(self, message) -> None:
         # A failed load is reported by _response with its URL; the page's own 404 status is expected.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            self.messages.append(message.text)
+            self.messages.append(f"{message.text} ({message.location.get('url')})")
 
     def _response(self, response) -> None:
         request = response.request
-        if response.status >= 400 and request.resource_type != "document" and not request.url.endswith("/favicon.ico"):
+        # Only files the page needs (scripts, styles, images): an htmx answer's status is the view's business.
+        if (
+            response.status >= 400
+            and request.resource_type in SUBRESOURCES
+            and not request.url.endswith("/favicon.ico")
+        ):
             self.messages.append(f"{request.resource_type} {request.url} : {response.status}")
 
 
@@ -161,7 +176,8 @@ def _screenshot(page, name: str) -> Path:
     """Save a full-page screenshot into tests/artifacts/ (git-ignored) for a human to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="hide" would leave style="" on fields, which htmx then copies on a swap and the CSP refuses.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

@@ -12,6 +12,17 @@ PAGE_TYPES = {
     "fiche-acteur": "/fiches/service-social-assurance-maladie",
     "erreur-404": "/nulle-part",
     "erreur-fiche": "/fiches/inconnue",
+    "erreur-400": "/orientation/medecin-du-travail?etape=%3Cb%3E",
+    "orientation-choix": "/orientation",
+    "arbre-etape-1": "/orientation/medecin-du-travail",
+    "arbre-etape-2": "/orientation/medecin-du-travail?etape=pendant-arret",
+    "arbre-etape-3": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie",
+    "arbre-resultat": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste",
+    "arbre-resultat-lieu": "/orientation/medecin-du-travail?etape=reprise&lieu=56",
+    "arbre-resultat-lieu-inconnu": "/orientation/medecin-du-travail?etape=reprise&lieu=Nullepart",
+    "editeurs-connexion": "/editeurs/connexion",
+    "signaler-une-erreur": "/signaler/essai-encadre",
+    "signaler-un-contact": "/signaler/cap-emploi?contact=Cap+emploi+du+Morbihan",
 }
 
 BLOCKING = {"serious", "critical"}
