@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -67,7 +67,8 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
             ]
         )
 
-    fiches, documents = _load_fiches(content_dir, root, problems)
+    broken: set[str] = set()  # ids (file names) of fiches whose own file has errors
+    fiches, documents = _load_fiches(content_dir, root, problems, broken)
     territoires = _load_territoires(content_dir / "territoires", root, fiches, problems)
     glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
     _check_references(fiches, documents, root, problems)
@@ -75,6 +76,8 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
     problems.extend(_content_warnings(fiches, documents, root))
+    # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
+    problems = [p for p in problems if not (p.target and p.target in broken)]
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors:
@@ -149,13 +152,15 @@ def _validate(
         return None
 
 
-def _load_fiches(content_dir: Path, root: Path, problems: list[Problem]):
+def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken: set[str] | None = None):
     fiches: dict[str, Fiche] = {}
     documents: dict[str, YamlDocument] = {}
+    broken = set() if broken is None else broken
     for folder, kind in KIND_FOLDERS.items():
         for path in sorted((content_dir / folder).glob("*.yaml")):
             document = _read(path, root, problems)
             if document is None:
+                broken.add(path.stem)
                 continue
             data = dict(document.data)
             if "type" in data:
@@ -171,6 +176,7 @@ def _load_fiches(content_dir: Path, root: Path, problems: list[Problem]):
             data["type"] = kind
             fiche = _validate(Fiche, document, data, root, problems)
             if fiche is None:
+                broken.add(path.stem)
                 continue
             if fiche.id != path.stem:
                 problems.append(
@@ -204,7 +210,7 @@ def _missing_fiche(document: YamlDocument, key: tuple, target: str, known, kind:
     what = {"acteur": "la fiche acteur", "dispositif": "la fiche dispositif"}.get(kind or "", "la fiche")
     message = f"{what} « {target} » n'existe pas"
     hint = f"vouliez-vous dire « {guess} » ?" if guess else "vérifiez l'id dans content/acteurs ou content/dispositifs"
-    return problem_at(document, key, message, hint, root=root)
+    return replace(problem_at(document, key, message, hint, root=root), target=target)
 
 
 def check_reference(

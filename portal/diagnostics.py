@@ -1,6 +1,7 @@
 """Content problems: where (file, line, column, key path), what (a French sentence) and how to fix it."""
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "erreur"  # « erreur » blocks; « avertissement » informs
+    target: str = ""  # for a reference to a missing fiche: its id (not shown; lets the loader drop echoes)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
@@ -110,18 +112,27 @@ def _is_branch_name(part) -> bool:
 
 def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
     kind, value = item["type"], item.get("input")
-    name = str(loc[-1]) if loc else "?"
+    # The key's name, not a list index: « etapes », not « 1 », for etapes[1].
+    name = next((str(part) for part in reversed(loc) if not isinstance(part, int)), "?")
     context = item.get("ctx") or {}
     if kind == "missing":
-        return f"la clé obligatoire « {name} » manque", f"ajoutez une ligne `{name}: …`"
+        meaning = _field_description(model, loc)
+        return f"la clé obligatoire « {name} » manque", f"ajoutez une ligne `{name}: …`" + (
+            f" ({meaning[0].lower()}{meaning[1:]})" if meaning else ""
+        )
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         guess = nearest(name, known)
         hint = f"vouliez-vous dire « {guess} » ?" if guess else "clés permises : " + ", ".join(sorted(known))
         return f"la clé « {name} » n'existe pas dans ce format", hint
     if kind == "literal_error":
-        allowed = context.get("expected", "")
-        return f"la valeur « {value} » n'est pas permise pour « {name} »", f"valeurs permises : {allowed}"
+        allowed = re.findall(r"'((?:[^'\\]|\\.)*)'", str(context.get("expected", "")))
+        guess = nearest(str(value), allowed)
+        listed = "valeurs permises : " + ", ".join(allowed)
+        return (
+            f"la valeur « {value} » n'est pas permise pour « {name} »",
+            f"vouliez-vous dire « {guess} » ? ({listed})" if guess else listed,
+        )
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}:
         return f"« {name} » doit être une date", "écrivez-la AAAA-MM-JJ, sans guillemets (ex. 2024-07-05)"
     if kind == "string_type":
@@ -132,12 +143,20 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "list_type":
         return f"« {name} » doit être une liste", "écrivez chaque élément sur une ligne commençant par « - »"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"« {name} » doit contenir des clés (une par ligne, indentées)", ""
-    if kind == "int_type":
-        return f"« {name} » doit être un nombre entier", ""
+        return (
+            f"« {name} » doit contenir des clés (une par ligne, indentées)",
+            "écrivez `clé: valeur` sur les lignes suivantes, décalées de deux espaces",
+        )
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"« {name} » doit être un nombre entier", "écrivez le nombre seul, sans guillemets (ex. 6)"
     if kind == "bool_type":
-        return f"« {name} » doit valoir true ou false", ""
+        return f"« {name} » doit valoir true ou false", "écrivez true ou false, sans guillemets"
     if kind == "string_pattern_mismatch":
+        if name == "departement":
+            return (
+                f"« {value} » n'est pas un code de département",
+                'deux chiffres entre guillemets (ex. "56"), "2A", "2B" ou 971 à 976',
+            )
         return (
             f"« {value} » n'est pas un identifiant valide",
             "minuscules sans accents, chiffres et tirets (ex. essai-encadre)",
@@ -145,15 +164,37 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_too_short":
         return f"« {name} » est vide", "écrivez un texte ou retirez la clé si elle est facultative"
     if kind == "too_short":
-        return f"« {name} » doit avoir au moins {context.get('min_length', 1)} élément(s)", ""
-    if kind in {"less_than_equal", "greater_than_equal"}:
-        return f"« {name} » est hors des limites permises", str(context)
+        return (
+            f"« {name} » doit avoir au moins {context.get('min_length', 1)} élément(s)",
+            "ajoutez-les, chacun sur une ligne commençant par « - »",
+        )
+    if kind in {"less_than_equal", "greater_than_equal", "less_than", "greater_than"}:
+        bound = context.get("le", context.get("ge", context.get("lt", context.get("gt"))))
+        word = {"less_than_equal": "au plus", "greater_than_equal": "au moins"}.get(kind, "strictement")
+        return f"« {name} » vaut {value}, hors des limites permises", f"la valeur doit être {word} {bound}"
     if kind == "value_error":
         code = str(context.get("error", ""))
         if code in _CUSTOM:
             message, hint = _CUSTOM[code]
             return (f"« {value} » {message}" if code in {"url", "telephone", "email"} else message), hint
-    return f"valeur invalide pour « {name} » ({item.get('msg', '')})", ""
+    return (
+        f"la valeur de « {name} » n'a pas la forme attendue",
+        "comparez avec une fiche existante qui remplit cette clé",
+    )
+
+
+def _field_description(model: type[BaseModel], loc: tuple) -> str:
+    """The French meaning of the key at `loc` (its docstring in portal/models.py), if any."""
+    current: type[BaseModel] | None = model
+    field = None
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return ""
+        current = _inner_model(field.annotation)
+    return (field.description or "").rstrip(".") if field else ""
 
 
 def _known_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -22,7 +22,7 @@ def state():
         {
             "empreinte": digest,
             "version": served.version if served else None,
-            "problemes": len(content_problems(current_app)),
+            "problemes": sum(1 for p in content_problems(current_app) if p.severity == "erreur"),
         }
     )
 

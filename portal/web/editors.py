@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from portal import accounts, trees
+from portal import accounts
 from portal.content import current_catalog
 from portal.feedback import REASONS, allow, client_key, close_report, list_reports
 from portal.review import due_items
 from portal.store import get_session
+from portal.treegraph import tree_mermaid
+from portal.trees import result_counts
 from portal.web.csrf import check_csrf
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
@@ -90,12 +92,6 @@ def logout():
     return redirect(url_for("editors.login"), code=303)
 
 
-def _result_counts() -> list:
-    # result_counts() comes with the orientation trees; the area shows it once the tree code provides it.
-    counter = getattr(trees, "result_counts", None)
-    return list(counter()) if counter else []
-
-
 @bp.get("/")
 def dashboard():
     """The editor's home: open reports, fiches and contacts due for review, orientation counts."""
@@ -106,7 +102,7 @@ def dashboard():
         reports=list_reports(get_session(), "ouvert"),
         reasons=REASONS,
         due=due_items(catalog),
-        counts=_result_counts(),
+        counts=result_counts(),
         trees=catalog.trees,
         fiches=catalog.fiches,
     )
@@ -145,6 +141,5 @@ def review_page():
 @bp.get("/arbres")
 def trees_page():
     """Each orientation tree as a Mermaid graph (text), to read or paste into a Mermaid viewer."""
-    mermaid = getattr(trees, "tree_mermaid", None)
-    graphs = [(tree_id, mermaid(tree) if mermaid else "") for tree_id, tree in current_catalog().trees.items()]
-    return render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=_result_counts())
+    graphs = [(tree, tree_mermaid(tree)) for tree in current_catalog().trees.values()]
+    return render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=result_counts())

@@ -1,0 +1,178 @@
+"""Each content problem an editor can make: file:line:column, key path, a French sentence and a useful hint."""
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from portal.catalog import load_catalog
+from portal.cli import main
+from portal.diagnostics import ContentError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def content(tmp_path):
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    (tmp_path / "trees").mkdir()
+    return tmp_path / "content"
+
+
+def edit(content: Path, relative: str, old: str, new: str) -> None:
+    path = content / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check(content: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["check", "--contenu", str(content), "--arbres", str(content.parent / "trees")])
+    return result.exit_code, result.output.splitlines()
+
+
+CRPE = "dispositifs/crpe.yaml"
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "expected"),
+    [
+        (
+            CRPE,
+            "liees: [essai-encadre]",
+            "liees: [essai-encadr]",
+            "crpe.yaml:10:9: erreur [liees[0]] : la fiche « essai-encadr » n'existe pas — "
+            "vouliez-vous dire « essai-encadre » ?",
+        ),
+        (
+            "glossaire.yaml",
+            "fiche: crpe",
+            "fiche: crpee",
+            "glossaire.yaml:4:5: erreur [termes[0].fiche] : la fiche « crpee » n'existe pas — "
+            "vouliez-vous dire « crpe » ?",
+        ),
+        (
+            CRPE,
+            "rqth: non-requise",
+            "rqth: non requise",
+            "crpe.yaml:9:1: erreur [rqth] : la valeur « non requise » n'est pas permise pour « rqth » — "
+            "vouliez-vous dire « non-requise » ? (valeurs permises : requise, non-requise, facilite)",
+        ),
+        (
+            CRPE,
+            "etapes: [reprise, apres-inaptitude]",
+            "etapes: [reprise, zzz]",
+            "crpe.yaml:8:19: erreur [etapes[1]] : la valeur « zzz » n'est pas permise pour « etapes » — "
+            "valeurs permises : sans-arret, pendant-arret, reprise, apres-inaptitude",
+        ),
+        (
+            CRPE,
+            "mis_a_jour: 2026-11-22",
+            'mis_a_jour: "22/11/2026"',
+            "crpe.yaml:16:1: erreur [mis_a_jour] : « mis_a_jour » doit être une date — "
+            "écrivez-la AAAA-MM-JJ, sans guillemets (ex. 2024-07-05)",
+        ),
+        (
+            CRPE,
+            "resume: Se réentraîner",
+            "résumé: Se réentraîner",
+            "crpe.yaml:5:1: erreur [résumé] : la clé « résumé » n'existe pas dans ce format — "
+            "vouliez-vous dire « resume » ?",
+        ),
+        (
+            CRPE,
+            "resume: Se réentraîner à son poste ou apprendre un nouveau métier, jusqu'à 18 mois, après l'arrêt.\n",
+            "",
+            "crpe.yaml:1:1: erreur [resume] : la clé obligatoire « resume » manque — ajoutez une ligne `resume: …` "
+            "(une phrase qu'un médecin lit en cinq secondes)",
+        ),
+        (
+            CRPE,
+            "mis_a_jour: 2026-11-22",
+            "mis_a_jour: 2026-11-22\nrevision_mois: 48",
+            "crpe.yaml:17:1: erreur [revision_mois] : « revision_mois » vaut 48, hors des limites permises — "
+            "la valeur doit être au plus 36",
+        ),
+        (
+            CRPE,
+            "mis_a_jour: 2026-11-22",
+            "mis_a_jour: 2026-11-22\nrevision_mois: six",
+            "crpe.yaml:17:1: erreur [revision_mois] : « revision_mois » doit être un nombre entier — "
+            "écrivez le nombre seul, sans guillemets (ex. 6)",
+        ),
+        (
+            CRPE,
+            "rqth: non-requise",
+            "rqth: non-requise\nmobiliser: par la CPAM",
+            "crpe.yaml:10:1: erreur [mobiliser] : « mobiliser » doit contenir des clés (une par ligne, indentées) — "
+            "écrivez `clé: valeur` sur les lignes suivantes, décalées de deux espaces",
+        ),
+        (
+            "territoires/56.yaml",
+            'departement: "56"',
+            'departement: "5C"',
+            "56.yaml:1:1: erreur [departement] : « 5C » n'est pas un code de département — "
+            'deux chiffres entre guillemets (ex. "56"), "2A", "2B" ou 971 à 976',
+        ),
+        (
+            "territoires/56.yaml",
+            "  - acteur: cap-emploi",
+            "  - acteur: cap-emploie",
+            "56.yaml:4:5: erreur [contacts[0].acteur] : la fiche acteur « cap-emploie » n'existe pas — "
+            "vouliez-vous dire « cap-emploi » ?",
+        ),
+    ],
+)
+def test_each_problem_says_where_what_and_how(content, relative, old, new, expected):
+    edit(content, relative, old, new)
+    code, lines = check(content)
+    assert code == 1
+    assert any(line.endswith(expected) for line in lines), "\n".join(lines)
+
+
+def test_a_broken_fiche_is_reported_once_not_echoed_by_every_reference(content):
+    edit(content, CRPE, "statut: a-verifier", "statut: a-verfier")
+    code, lines = check(content)
+    assert code == 1
+    errors = [line for line in lines if ": erreur " in line]
+    assert len(errors) == 1 and "crpe.yaml:17:1: erreur [statut]" in errors[0]
+    assert "vouliez-vous dire « a-verifier » ?" in errors[0]
+
+
+def test_errors_block_and_warnings_inform(content):
+    old_source = (date.today() - timedelta(days=4 * 365)).isoformat()
+    edit(content, "dispositifs/visite-pre-reprise.yaml", "vu_le: 2026-11-22", f"vu_le: {old_source}")
+    edit(
+        content,
+        CRPE,
+        "resume: Se réentraîner à son poste ou apprendre un nouveau métier, jusqu'à 18 mois, après l'arrêt.",
+        "resume: Se réentraîner. Apprendre un métier. Jusqu'à 18 mois.",
+    )
+    code, lines = check(content)
+    assert code == 0  # warnings do not block
+    assert any(
+        "visite-pre-reprise.yaml:9:5: avertissement [sources[0]] : la source « Faits PDP, adp.com (juillet 2022) » "
+        "date de plus de trois ans"
+        in line
+        and "mettez à jour `vu_le`" in line
+        for line in lines
+    ), lines
+    assert any(
+        "crpe.yaml:5:1: avertissement [resume] : le résumé fait plus de deux phrases" in line for line in lines
+    ), lines
+    assert lines[-1].endswith("aucun problème, 3 avertissement(s)")  # with the fixture's own old source
+
+
+def test_content_error_carries_every_problem_with_key_and_hint(content):
+    edit(content, CRPE, "rqth: non-requise", "rqth: oui")
+    edit(content, "territoires/56.yaml", "  - acteur: cap-emploi", "  - acteur: cap-emplois")
+    with pytest.raises(ContentError) as raised:
+        load_catalog(content, content.parent / "trees")
+    problems = [p for p in raised.value.problems if p.severity == "erreur"]
+    assert [(p.file.split("/")[-1], p.line, p.key) for p in problems] == [
+        ("crpe.yaml", 9, "rqth"),
+        ("56.yaml", 4, "contacts[0].acteur"),
+    ]
+    assert all(p.message and p.hint and p.column >= 1 for p in problems)

@@ -1,0 +1,102 @@
+"""Live preview (`portal serve --dev`): content reloads on change; broken content gives a French problems page."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from portal import create_app
+from portal.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def content(tmp_path):
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    (tmp_path / "trees").mkdir()
+    return tmp_path / "content"
+
+
+def make_app(content: Path, tmp_path: Path, **settings):
+    config = {
+        "TESTING": True,
+        "CONTENT_DIR": str(content),
+        "TREES_DIR": str(content.parent / "trees"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SECRET_KEY": "test",
+    }
+    return create_app({**config, **settings})
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_dev_mode_shows_problems_then_comes_back_by_itself(content, tmp_path):
+    fiche = content / "dispositifs" / "crpe.yaml"
+    edit(fiche, "statut: a-verifier", "statut: a-verfier")
+    client = make_app(content, tmp_path, DEV=True).test_client()  # broken at start: no exit, a page
+    page = client.get("/fiches/essai-encadre")
+    assert page.status_code == 503
+    assert '<html lang="fr"' in page.text and "Le contenu a 1 erreur" in page.text
+    assert "dispositifs/crpe.yaml:" in page.text and "la valeur « a-verfier » n&#39;est pas permise" in page.text
+    assert "Conseil : vouliez-vous dire « a-verifier » ?" in page.text
+    with client.get("/static/css/portal.css") as stylesheet:
+        assert stylesheet.status_code == 200  # the page keeps its style
+
+    edit(fiche, "statut: a-verfier", "statut: a-verifier")
+    assert client.get("/fiches/essai-encadre").status_code == 200
+
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (relu)")
+    assert "<h1>Essai encadré (relu)" in client.get("/fiches/essai-encadre").text  # the change is shown at once
+
+    edit(fiche, "id: crpe", "id: crpe\n  bad: indent")
+    broken = client.get("/")
+    assert broken.status_code == 503 and "dispositifs/crpe.yaml:2:" in broken.text
+
+
+def test_dev_state_changes_when_a_file_is_saved(content, tmp_path):
+    client = make_app(content, tmp_path, DEV=True).test_client()
+    assert 'data-dev-etat="/dev/etat"' in client.get("/").text  # the page polls it (static/js/portal.js)
+    before = client.get("/dev/etat").get_json()
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    after = client.get("/dev/etat").get_json()
+    assert after["empreinte"] != before["empreinte"] and after["problemes"] == 1
+    assert after["version"] == before["version"]  # nothing new is served while broken
+
+
+def test_production_reload_keeps_the_last_good_version(content, tmp_path):
+    app = make_app(content, tmp_path, RELOAD_SECONDS=0.000001)
+    client = app.test_client()
+    assert "/dev/etat" not in client.get("/").text
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+    assert "<h1>Essai encadré (v2)" in client.get("/fiches/essai-encadre").text
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    edit(content / "dispositifs" / "essai-encadre.yaml", "(v2)", "(v3)")
+    response = client.get("/fiches/essai-encadre")
+    assert response.status_code == 200 and "<h1>Essai encadré (v2)" in response.text  # last good version
+    assert client.get("/dev/etat").status_code == 404  # no preview endpoint in production
+
+
+def test_without_dev_mode_broken_content_stops_the_start_in_french(content, tmp_path):
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    with pytest.raises(SystemExit, match="Le contenu a des erreurs"):
+        make_app(content, tmp_path)
+
+
+def test_serve_command_documents_dev_mode():
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0 and "--dev" in result.output and "recharge le contenu" in result.output
+
+
+def test_check_runs_even_when_the_default_content_is_broken(content, monkeypatch):
+    # `portal check` must not need a working app: it is what an editor runs when the content is broken.
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(content))
+    result = CliRunner().invoke(main, ["check", "--contenu", str(content), "--arbres", str(content.parent / "trees")])
+    assert result.exit_code == 1
+    assert "crpe.yaml:" in result.output and "vouliez-vous dire « a-verifier » ?" in result.output

@@ -1,0 +1,92 @@
+"""Review dates: `portal revue` lists what is due, oldest first, with its owner; overdue fiches say so."""
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from portal import create_app
+from portal.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def content(tmp_path):
+    """The fixture content with dates set relative to today, so that the test means the same next year."""
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    (tmp_path / "trees").mkdir()
+    today = date.today()
+    for path in (tmp_path / "content").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("mis_a_jour: 2026-11-22", f"mis_a_jour: {today.isoformat()}")
+        text = text.replace("vu_le: 2026-11-22", f"vu_le: {today.isoformat()}")
+        path.write_text(text, encoding="utf-8")
+    crpe = tmp_path / "content" / "dispositifs" / "crpe.yaml"
+    crpe.write_text(
+        crpe.read_text(encoding="utf-8").replace(
+            f"mis_a_jour: {today.isoformat()}",
+            f"mis_a_jour: {(today - timedelta(days=500)).isoformat()}\nresponsable: PRITH Bretagne",
+        ),
+        encoding="utf-8",
+    )
+    pre_reprise = tmp_path / "content" / "dispositifs" / "visite-pre-reprise.yaml"
+    pre_reprise.write_text(
+        pre_reprise.read_text(encoding="utf-8").replace(
+            "mis_a_jour: 2026-01-10", f"mis_a_jour: {(today - timedelta(days=200)).isoformat()}"
+        ),
+        encoding="utf-8",
+    )
+    return tmp_path / "content"
+
+
+def revue(content: Path, *extra: str):
+    return CliRunner().invoke(
+        main, ["revue", "--contenu", str(content), "--arbres", str(content.parent / "trees"), *extra]
+    )
+
+
+def test_revue_lists_due_fiches_oldest_first_with_their_owner(content):
+    result = revue(content)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "fiche « Convention de rééducation professionnelle en entreprise » (crpe)" in lines[0]
+    assert "responsable : PRITH Bretagne" in lines[0] and "dispositifs/crpe.yaml" in lines[0]
+    assert "(visite-pre-reprise)" in lines[1] and "sans responsable" in lines[1]
+    assert lines[-1] == "2 élément(s) à relire."
+    assert "essai-encadre" not in result.output
+
+
+def test_revue_dans_includes_contacts_coming_due(content):
+    result = revue(content, "--dans", "200")
+    assert "contact « Cap emploi du Morbihan » (cap-emploi)" in result.output
+    assert "territoires/56.yaml" in result.output
+
+
+def test_revue_says_when_nothing_is_due(tmp_path, content):
+    for path in content.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for days in (500, 200):
+            text = text.replace((date.today() - timedelta(days=days)).isoformat(), date.today().isoformat())
+        path.write_text(text, encoding="utf-8")
+    assert "Rien à relire" in revue(content).output
+
+
+def test_overdue_fiche_shows_a_visible_a_verifier_notice(content, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(content),
+            "TREES_DIR": str(content.parent / "trees"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "SECRET_KEY": "test",
+        }
+    )
+    client = app.test_client()
+    overdue = client.get("/fiches/crpe").text
+    assert "<strong>À vérifier :</strong> cette fiche devait être relue le" in overdue
+    assert "Mis à jour le" in overdue and "(il y a 1 an)" in overdue
+    current = client.get("/fiches/essai-encadre").text
+    assert "cette fiche devait être relue" not in current and "(aujourd&#39;hui)" in current
