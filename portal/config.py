@@ -34,7 +34,8 @@ SETTINGS_DOC = {
     "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/)",
     "PORTAL_CONTENT_DIR": "dossier des fiches YAML (défaut : content/)",
     "PORTAL_TREES_DIR": "dossier des arbres d'orientation (défaut : trees/)",
-    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3)",
+    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3) ; "
+    "`postgresql://utilisateur:mot-de-passe@hôte/base` pour partager signalements et comptes entre plusieurs instances",
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
     "PORTAL_DEV": "1 pour l'aperçu des éditeurs : contenu rechargé à chaque modification, problèmes affichés "

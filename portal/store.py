@@ -106,6 +106,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
+    if url.startswith(("postgresql://", "postgres://")):
+        # The usual form of the URL; the driver the project installs is psycopg 3.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -1,0 +1,38 @@
+"""The README cannot drift: every setting and every `portal` command is documented there."""
+
+import pytest
+
+from portal.cli import main
+from portal.config import ROOT, SETTINGS_DOC
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+GUIDE = ROOT / "docs" / "guide-editeur.md"
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS_DOC))
+def test_every_setting_is_in_the_readme(name):
+    assert f"| `{name}` |" in README, f"ajoutez {name} au tableau « Réglages » du README"
+
+
+@pytest.mark.parametrize("name", ["serve --dev", "revue", "liens", "schema", "retours", "editeur ajouter"])
+def test_editor_commands_are_in_the_readme(name):
+    assert f"`portal {name}" in README and name.split()[0] in main.commands
+
+
+def test_editor_guide_covers_each_task_and_each_warning():
+    guide = GUIDE.read_text(encoding="utf-8")
+    for section in [
+        "Ajouter une fiche",
+        "Ajouter un contact",
+        "Ajouter une branche",
+        "Vérifier",
+        "Prévisualiser",
+        "Ce que veut dire chaque avertissement",
+    ]:
+        assert section in guide, section
+    for warning in [
+        "le résumé fait plus de deux phrases",
+        "date de plus de trois ans",
+        "n'est proposé par aucun résultat d'arbre",
+    ]:
+        assert warning in guide, warning
