@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
 from portal.config import ROOT
 
@@ -25,6 +24,21 @@ _trees_option = click.option(
     show_default=True,
     help="Dossier des arbres d'orientation.",
 )
+
+
+def store_session():
+    """A session on the portal's database (DATABASE_URL), without loading the content: an operator manages
+    accounts and reports even while the content is broken."""
+    from flask import Flask
+    from sqlmodel import Session
+
+    from portal import accounts, feedback
+    from portal.config import settings_from_env
+    from portal.store import make_engine
+
+    engine = make_engine(settings_from_env(Flask("portal").instance_path)["DATABASE_URL"])
+    feedback.create_tables(engine, feedback.TABLES + accounts.TABLES)
+    return Session(engine)
 
 
 def _load_or_exit(content_dir: Path, trees_dir: Path):
@@ -132,12 +146,15 @@ def links_command(content_dir: Path, trees_dir: Path, delai: float, timeout: flo
 @click.option("--port", type=int, default=5000, show_default=True, help="Port d'écoute.")
 def serve_command(dev: bool, host: str, port: int) -> None:
     """Servir le portail (avec --dev : aperçu en direct, problèmes du contenu affichés en français)."""
+    from werkzeug.serving import run_simple
+
     from portal import create_app
 
     app = create_app({"DEV": True} if dev else None)
     mode = "aperçu (--dev) : le contenu se recharge à chaque enregistrement" if dev else "service"
     click.echo(f"Portail PDP, {mode}, sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Not app.run(): Flask ignores it inside its own CLI. The debugger stays off: it would run typed code.
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
 
 
 @click.command("retours")
@@ -150,13 +167,11 @@ def serve_command(dev: bool, host: str, port: int) -> None:
 )
 @click.option("--fermer", "close_id", type=int, help="Clore le signalement de ce numéro.")
 @click.option("--par", "editor", default="ligne de commande", show_default=True, help="Qui clôt (avec --fermer).")
-@with_appcontext
 def reports_command(etat: str, close_id: int | None, editor: str) -> None:
     """Lister les signalements des utilisateurs, ou en clore un (--fermer N)."""
     from portal.feedback import REASONS, close_report, list_reports
-    from portal.store import get_session
 
-    session = get_session()
+    session = store_session()
     if close_id is not None:
         report = close_report(session, close_id, editor)
         if report is None:
@@ -189,14 +204,12 @@ def editor_group() -> None:
     confirmation_prompt="Répétez le mot de passe",
     help="Demandé s'il n'est pas donné.",
 )
-@with_appcontext
 def editor_add(nom: str, mot_de_passe: str) -> None:
     """Créer le compte NOM (ou changer son mot de passe) ; le mot de passe est demandé et stocké haché."""
     from portal.accounts import AccountError, set_account
-    from portal.store import get_session
 
     try:
-        created = set_account(get_session(), nom, mot_de_passe)
+        created = set_account(store_session(), nom, mot_de_passe)
     except AccountError as error:
         click.echo(f"Compte non enregistré : {error}.", err=True)
         sys.exit(1)
@@ -205,26 +218,22 @@ def editor_add(nom: str, mot_de_passe: str) -> None:
 
 @editor_group.command("retirer")
 @click.argument("nom")
-@with_appcontext
 def editor_remove(nom: str) -> None:
     """Supprimer le compte NOM (ses sessions ouvertes cessent aussitôt)."""
     from portal.accounts import remove_account
-    from portal.store import get_session
 
-    if not remove_account(get_session(), nom):
+    if not remove_account(store_session(), nom):
         click.echo(f"Aucun compte « {nom} ».", err=True)
         sys.exit(1)
     click.echo(f"Compte « {nom} » supprimé.")
 
 
 @editor_group.command("liste")
-@with_appcontext
 def editor_list() -> None:
     """Lister les comptes des éditeurs."""
     from portal.accounts import account_names
-    from portal.store import get_session
 
-    names = account_names(get_session())
+    names = account_names(store_session())
     for name in names:
         click.echo(name)
     click.echo(f"{len(names)} compte(s).")

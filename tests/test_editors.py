@@ -10,6 +10,12 @@ from portal.feedback import list_reports, save_report
 PASSWORD = "un mot de passe assez long"
 
 
+@pytest.fixture(autouse=True)
+def cli_database(app, monkeypatch):
+    """The commands read DATABASE_URL like on a server (they do not load the content): point it at the app's."""
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+
+
 @pytest.fixture
 def editor(app, runner):
     result = runner.invoke(args=["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n")
@@ -156,6 +162,20 @@ def test_password_is_stored_hashed(app, editor):
     with Session(app.extensions["portal_engine"]) as session:
         stored = session.get(EditorAccount, "claire").password_hash
     assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_account_commands_work_while_the_content_is_broken(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    (tmp_path / "content" / "dispositifs").mkdir(parents=True)
+    (tmp_path / "content" / "dispositifs" / "x.yaml").write_text("id: x\n\ttitre: tabulation\n")
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(tmp_path / "content"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    added = CliRunner().invoke(main, ["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    assert "0 signalement(s) ouvert(s)." in CliRunner().invoke(main, ["retours"]).output
 
 
 def test_reports_from_the_command_line(runner, report_id):
