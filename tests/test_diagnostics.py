@@ -176,3 +176,38 @@ def test_content_error_carries_every_problem_with_key_and_hint(content):
         ("56.yaml", 4, "contacts[0].acteur"),
     ]
     assert all(p.message and p.hint and p.column >= 1 for p in problems)
+
+
+TREE = """titre: Essai
+pour: médecin du travail
+introduction: Une question.
+debut: etape
+questions:
+  etape:
+    texte: Où en est la personne ?
+    titre_court: Étape
+    reponses:
+      pendant-arret: {libelle: En arrêt}
+      reprise: {libelle: À la reprise}
+noeuds:
+  etape:
+    question: etape
+    suites: {pendant-arret: arret, reprise: arret}
+resultats:
+  arret:
+    titre: Préparer le retour
+    fiches:
+      - {fiche: visite-pre-reprise, raison: Elle prépare le retour.}
+"""
+
+
+def test_a_dispositif_reached_by_no_tree_is_a_warning(content):
+    (content.parent / "trees" / "essai.yaml").write_text(TREE, encoding="utf-8")
+    code, lines = check(content)
+    assert code == 0
+    unreached = [line for line in lines if "n'est proposé par aucun résultat d'arbre" in line]
+    assert len(unreached) == 2 and all(": avertissement [" in line for line in unreached)
+    assert any(
+        "[crpe]" in line and "« Convention de rééducation professionnelle en entreprise »" in line for line in unreached
+    )
+    assert not any("visite-pre-reprise" in line for line in unreached)
