@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EDITOR, PASSWORD = "editeur-test", "un mot de passe de test"
 
 # A few hundred examples per property keep the suite fast; the parametrized properties add up to thousands.
-HOSTILE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HOSTILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Payloads that do harm when echoed unescaped (each one changes when HTML-escaped).
 INJECTIONS = [

@@ -68,7 +68,14 @@ def _abbreviations(version: str) -> tuple[re.Pattern | None, dict[str, str]]:
 
 def with_abbr(text: str) -> Markup:
     """Escape `text`, then wrap each glossary acronym in <abbr title="…">."""
-    pattern, acronyms = _abbreviations(current_catalog().version)
+    return _with_abbr(current_catalog().version, text)
+
+
+# Content texts are few and fixed per version: the regex work is done once per text, not once per page view.
+# typed=True: a Markup and a str of the same characters are escaped differently.
+@lru_cache(maxsize=8192, typed=True)
+def _with_abbr(version: str, text: str) -> Markup:
+    pattern, acronyms = _abbreviations(version)
     escaped = str(escape(text))
     if pattern is None:
         return Markup(escaped)
