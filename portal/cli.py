@@ -68,12 +68,14 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
 
 @main.command("build")
 def build_command() -> None:
-    """Construire les tables SQL et l'index de recherche de la version actuelle du contenu."""
+    """Construire les tables SQL, l'index de recherche et la table des communes de la version actuelle."""
     from portal.content import current_catalog
+    from portal.places import write_lookup
 
     app = _create_app()
     with app.app_context():
         catalog = current_catalog()
+    write_lookup(app.config["PLACES_DATA_DIR"], app.config["INDEX_DIR"])  # « qui contacter », read by workers
     click.echo(f"Contenu {catalog.version} prêt : {catalog.summary()}.")
 
 

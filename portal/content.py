@@ -6,6 +6,7 @@ from flask import Flask, current_app
 
 from portal.catalog import Catalog, load_catalog
 from portal.diagnostics import ContentError
+from portal.search import SearchIndex, build_index
 from portal.store import instance_lock, make_engine, sync_derived_tables
 
 
@@ -30,6 +31,8 @@ def serve_catalog(app: Flask, catalog: Catalog) -> None:
     """Derive the tables (and index) of `catalog` once per version, then serve it."""
     with instance_lock(app.instance_path, "content"):
         sync_derived_tables(app.extensions["portal_engine"], catalog)
+        index_path = build_index(app.config["INDEX_DIR"], catalog)
+    app.extensions["portal_search"] = SearchIndex(index_path, catalog)
     app.extensions["portal_catalog"] = catalog
 
 

@@ -7,12 +7,27 @@ from portal.store import close_session
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
-    from portal.web import api, directory, editors, errors, filters, orientation, reports, security
+    from portal.web import (
+        api,
+        contacts,
+        directory,
+        editors,
+        errors,
+        filters,
+        glossary,
+        orientation,
+        reports,
+        search,
+        security,
+    )
 
     app.register_blueprint(directory.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(orientation.bp)
     app.register_blueprint(orientation.api_bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(contacts.bp)
+    app.register_blueprint(glossary.bp)
     reports.init_app(app)
     app.register_blueprint(editors.bp)
     errors.init_app(app)

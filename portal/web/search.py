@@ -1,0 +1,114 @@
+"""Search pages: /recherche (results as one types, facets in the query string) and /api/recherche."""
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from portal.models import ETAPES, PUBLICS, TYPES
+from portal.search import SearchResult, current_search
+from portal.web import wants_fragment
+from portal.web.directory import read_filters
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 10
+MAX_PAGE = 1000
+
+
+def run_search() -> tuple[SearchResult, dict[str, str]]:
+    """The search of the request's query string (q, type, etape, public, page); never raises on bad input."""
+    filters, notices = read_filters()
+    raw_page = request.args.get("page", "1").strip()
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= MAX_PAGE else 1
+    if raw_page not in ("", "1") and page == 1:
+        notices.append("Le numéro de page demandé n'existe pas : voici la première page.")
+    result = current_search().search(request.args.get("q", ""), filters, page=page, per_page=PER_PAGE)
+    result.notices[:0] = notices
+    return result, filters
+
+
+@bp.get("/recherche")
+def search_page():
+    """Search results with highlighted extracts, facets and suggestions; htmx gets the results only."""
+    result, filters = run_search()
+    template = "search/fragment.html" if wants_fragment() else "search/page.html"
+    return render_template(
+        template,
+        result=result,
+        filters=filters,
+        facets=facet_links(result, filters),
+        pages=page_links(result, filters),
+        per_page=PER_PAGE,
+    )
+
+
+FACETS = (("type", "Type", TYPES), ("etape", "Étape", ETAPES), ("public", "Public", PUBLICS))
+
+
+def _url(query: str, filters: dict[str, str], **changes) -> str:
+    args = {"q": query, **filters, **changes}
+    return url_for("search.search_page", **{k: v for k, v in args.items() if v})
+
+
+def facet_links(result: SearchResult, filters: dict[str, str]) -> list[dict]:
+    """For each facet, its values with their counts and the link that narrows (or widens) to them."""
+    facets = []
+    for name, label, labels in FACETS:
+        counts = result.facets.get(name, {})
+        choices = [
+            {"label": labels[value], "count": counts[value], "href": _url(result.query, filters, **{name: value})}
+            for value in labels
+            if counts.get(value) and filters.get(name) != value
+        ]
+        active = filters.get(name)
+        if choices or active:
+            facets.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "choices": choices,
+                    "active": labels[active] if active else None,
+                    "remove": _url(result.query, {k: v for k, v in filters.items() if k != name}),
+                }
+            )
+    return facets
+
+
+def page_links(result: SearchResult, filters: dict[str, str]) -> dict:
+    """Links to the previous and next pages of results."""
+    return {
+        "previous": _url(result.query, filters, page=result.page - 1) if result.page > 1 else None,
+        "next": _url(result.query, filters, page=result.page + 1) if result.page < result.pages else None,
+    }
+
+
+@bp.get("/api/recherche")
+def search_api():
+    """The same search as JSON, best first."""
+    result, filters = run_search()
+    message = None if result.query else "Indiquez un mot à chercher avec le paramètre q."
+    return jsonify(
+        {
+            "requete": result.query,
+            "filtres": filters,
+            "total": result.total,
+            "page": result.page,
+            "pages": result.pages,
+            "partiel": result.partial,
+            "suggestion": result.suggestion,
+            "message": message,
+            "avertissements": result.notices,
+            "facettes": result.facets,
+            "termes": [
+                {"terme": t.terme, "definition": t.definition, "ancien": t.ancien, "fiche": t.fiche}
+                for t in result.termes
+            ],
+            "resultats": [
+                {
+                    "id": hit.fiche.id,
+                    "titre": hit.fiche.titre,
+                    "type": hit.fiche.type,
+                    "resume": hit.fiche.resume,
+                    "url": url_for("directory.fiche_detail", fiche_id=hit.fiche.id, _external=True),
+                }
+                for hit in result.hits
+            ],
+        }
+    )

@@ -1,0 +1,105 @@
+"""The search families and « qui contacter » on the REAL content (content/, trees/): what editors publish."""
+
+import json
+
+import pytest
+
+from portal import create_app
+from portal.catalog import load_catalog
+from portal.config import ROOT
+from portal.contacts import contacts_for
+from portal.search import SearchIndex, build_index
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog(ROOT / "content", ROOT / "trees")
+
+
+@pytest.fixture(scope="module")
+def search_index(catalog, tmp_path_factory):
+    return SearchIndex(build_index(tmp_path_factory.mktemp("index"), catalog), catalog)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # old names
+        ("Sameth", "cap-emploi"),
+        ("CRP", "esrp"),
+        ("PREO", "espo"),
+        ("CPO", "espo"),
+        ("Pôle emploi", "france-travail"),
+        ("contrat de rééducation", "crpe"),
+        ("mi temps therapeutique", "temps-partiel-therapeutique"),
+        # acronyms
+        ("TPT", "temps-partiel-therapeutique"),
+        ("RQTH", "rqth"),
+        ("CRPE", "crpe"),
+        ("SST", "spst"),
+        ("PMSMP", "pmsmp"),
+        # no accents
+        ("pre reprise", "visite-pre-reprise"),
+        ("preorientation", "espo"),
+        ("readaptation professionnelle", "esrp"),
+        ("amenagement de poste", "amenagement-poste"),
+        # one-letter typos
+        ("esai encadré", "essai-encadre"),
+        ("rssai encadre", "essai-encadre"),
+        ("Samet", "cap-emploi"),
+        ("temps partiel therapeutiqe", "temps-partiel-therapeutique"),
+        ("inaptitde", "inaptitude-reclassement"),
+    ],
+)
+def test_real_content_finds_the_right_fiche_in_the_top_3(search_index, query, expected):
+    assert expected in [hit.fiche.id for hit in search_index.search(query).hits[:3]]
+
+
+DEPARTEMENTS = json.loads(
+    (ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data" / "departements.json").read_text("utf-8")
+)
+FRANCE = [d for d in DEPARTEMENTS if d["zone"] in ("metro", "drom")]
+
+
+def test_france_has_101_departements_and_17_territory_files(catalog):
+    assert len(FRANCE) == 101
+    assert len(catalog.territoires) == 17
+
+
+def test_every_departement_gets_an_answer(catalog):
+    """Local contacts where a territory file exists, national entry points elsewhere: never nothing."""
+    for departement in FRANCE:
+        groups = contacts_for(catalog, departement["code"])
+        assert groups, departement["nom"]
+        local = [g for g in groups if not g.national]
+        if departement["code"] in catalog.territoires:
+            assert local, f"{departement['nom']} a un fichier de territoire mais aucun contact local"
+        else:
+            assert not local and all(g.contacts == (g.acteur.contact_national,) for g in groups)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("real")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SECRET_KEY": "test",
+        }
+    )
+    return app.test_client()
+
+
+@pytest.mark.parametrize("departement", FRANCE, ids=[d["code"] for d in FRANCE])
+def test_every_departement_answers_by_code_in_the_api(client, departement):
+    body = client.get(f"/api/contacts?lieu={departement['code']}").get_json()
+    assert body["departement"] == {"code": departement["code"], "nom": departement["nom"]}
+    assert body["contacts"]
+
+
+def test_real_search_and_contacts_pages(client):
+    assert "Cap emploi" in client.get("/recherche?q=Sameth").text
+    page = client.get("/contacts?lieu=56000&pour=essai-encadre").text
+    assert "Morbihan (56)" in page and "Essai encadré" in page
