@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func
@@ -60,6 +61,14 @@ def create_tables(engine: Engine, tables=TABLES) -> None:
                 raise
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Typed text as stored: line breaks kept, control characters (NUL, terminal escapes…) removed."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
 def now() -> datetime:
     """The current time, in UTC (the store keeps times with their zone)."""
     return datetime.now(UTC)
@@ -73,9 +82,9 @@ def save_report(
         raise ValueError(f"unknown reason {reason!r}")
     report = Report(
         fiche_id=fiche_id,
-        contact=contact,
+        contact=clean_text(contact) if contact else None,
         reason=reason,
-        text=text[:TEXT_MAX],
+        text=clean_text(text)[:TEXT_MAX],
         content_version=content_version,
         created_at=now(),
     )

@@ -77,3 +77,10 @@ def test_processes_submitting_at_once_lose_no_report(database_url):
     engine.dispose()
     assert len(texts) == processes * each
     assert sorted(texts) == sorted(f"p{n} signalement {i}" for n in range(processes) for i in range(each))
+
+
+def test_text_with_nul_and_escapes_is_stored_clean(engine):
+    # PostgreSQL refuses NUL in text; terminal escapes would act in `portal retours`.
+    with Session(engine) as session:
+        report = save_report(session, "crpe", "autre", "a\x00b\x1b[2Jc\r\nd", "v1", contact="Cap\x07 emploi")
+        assert (report.text, report.contact) == ("ab[2Jc\nd", "Cap emploi")

@@ -186,3 +186,9 @@ def test_typed_text_is_escaped_when_the_form_comes_back(client):
     text = "<script>alert(1)</script> 2 55 08 14 168 025 38"
     page = client.post("/signaler/crpe", data={"csrf_token": token(client), "raison": "autre", "texte": text}).text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_control_characters_are_removed_before_storage(app, client):
+    data = {"csrf_token": token(client), "raison": "autre", "texte": "Lien\x00 mort\x1b[31m\r\nvoir site"}
+    assert client.post("/signaler/crpe", data=data).status_code == 303
+    assert stored(app)[0].text == "Lien mort[31m\nvoir site"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal.content import current_catalog
-from portal.feedback import REASONS, TEXT_MAX, allow, client_key, save_report
+from portal.feedback import REASONS, TEXT_MAX, allow, clean_text, client_key, save_report
 from portal.patient_data import patient_data_problem
 from portal.store import get_session
 from portal.web import wants_fragment
@@ -76,7 +76,7 @@ def report_submit(fiche_id: str):
     """Store a report (after the patient-data and rate checks), then say thank you."""
     fiche = _fiche_or_404(fiche_id)
     contact = _known_contact(fiche_id, request.form.get("contact"))
-    reason, text = request.form.get("raison", ""), request.form.get("texte", "").strip()
+    reason, text = request.form.get("raison", ""), clean_text(request.form.get("texte", ""))
     errors = _form_errors(reason, text)
     if errors:
         return _render_form(fiche, contact, {"raison": reason, "texte": text}, errors, 400)
