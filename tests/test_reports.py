@@ -192,3 +192,9 @@ def test_control_characters_are_removed_before_storage(app, client):
     data = {"csrf_token": token(client), "raison": "autre", "texte": "Lien\x00 mort\x1b[31m\r\nvoir site"}
     assert client.post("/signaler/crpe", data=data).status_code == 303
     assert stored(app)[0].text == "Lien mort[31m\nvoir site"
+
+
+def test_each_contact_of_the_contacts_page_links_to_a_report(client):
+    page = client.get("/contacts?lieu=56").text
+    assert 'href="/signaler/cap-emploi?contact=Cap+emploi+du+Morbihan"' in page
+    assert page.count("Signaler une erreur sur ce contact") == page.count('<div class="contact">')
