@@ -48,4 +48,5 @@ def init_app(app: Flask) -> None:
     app.extensions["portal_watcher"] = ContentWatcher(app, interval)
     app.before_request(_watch)
     if app.config.get("DEV"):
+        app.jinja_env.auto_reload = True  # a template edited during the preview shows at the next page too
         app.register_blueprint(bp)
