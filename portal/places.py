@@ -20,7 +20,7 @@ from flask import current_app
 
 from portal.text import clean, fold
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 MAX_PLACE_CHARS = 100
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARTICLES = ("le ", "la ", "les ", "l ")
@@ -85,8 +85,9 @@ class Places:
 
     def __init__(self, data: dict):
         self.departements = {code: Departement(code, nom, zone) for code, (nom, zone) in data["departements"].items()}
-        self._names: dict[str, list[list]] = data["names"]  # key -> [[name, dep code, kind], …]
-        self._postcodes: dict[str, list[list]] = data["postcodes"]  # code postal -> [[commune, dep code], …]
+        # Entries stay tab-separated strings until used: a list per entry would double the memory of a worker.
+        self._names: dict[str, list[str]] = data["names"]  # key -> ["name\tdep code\tkind", …]
+        self._postcodes: dict[str, list[str]] = data["postcodes"]  # code postal -> ["commune\tdep code", …]
         self._by_start: dict[str, list[str]] = {}
         for key in self._names:
             self._by_start.setdefault(key[:2], []).append(key)
@@ -95,8 +96,11 @@ class Places:
         """Resolve a typed place; see `resolve_place`."""
         query = clean(text, MAX_PLACE_CHARS)
         key = place_key(query)
-        if not key:
-            return Resolution(query)
+        if not key:  # only punctuation or symbols: nothing to look up, but still a sentence to show
+            return Resolution(
+                query,
+                message="Ce lieu ne contient ni lettre ni chiffre : tapez une commune, un code postal ou un département.",
+            )
         postcode = next((word for word in key.split() if re.fullmatch(r"\d{5}", word)), None)
         if postcode:  # « 56100 », « 56100 Lorient »
             rest = " ".join(word for word in key.split() if word != postcode)
@@ -113,7 +117,7 @@ class Places:
         trailing = _TRAILING_CODE.match(query)
         if trailing and place_key(trailing.group(1)):  # « Saint-Denis (93) », « Saint-Denis 974 »
             key, wanted_code = place_key(trailing.group(1)), trailing.group(2).upper().zfill(2)
-        matches = self._names.get(key) or self._names.get(_without_article(key)) or []
+        matches = self._named(key) or self._named(_without_article(key))
         if wanted_code:
             matches = [m for m in matches if m[1] == wanted_code] or matches
         return self._choose(query, matches, key)
@@ -133,7 +137,7 @@ class Places:
         return Resolution(query, suggestions=self._suggestions(key), message=message)
 
     def _postcode(self, query: str, code: str, name_key: str) -> Resolution:
-        communes = self._postcodes.get(code)
+        communes = [entry.split("\t") for entry in self._postcodes.get(code, ())]
         if communes:
             named = [c for c in communes if place_key(c[0]) == name_key]
             communes = named or communes
@@ -157,7 +161,10 @@ class Places:
     def _suggestions(self, key: str) -> list[Candidate]:
         pool = self._by_start.get(key[:2], [])
         close = difflib.get_close_matches(key, pool, n=5, cutoff=0.75)
-        return _candidates(self, [m for near in close for m in self._names[near]])[:8]
+        return _candidates(self, [m for near in close for m in self._named(near)])[:8]
+
+    def _named(self, key: str) -> list[list[str]]:
+        return [entry.split("\t") for entry in self._names.get(key, ())]
 
 
 def _candidates(places: Places, matches: list[list]) -> list[Candidate]:
@@ -182,8 +189,8 @@ def build_lookup(data_dir: Path) -> dict:
         key = place_key(name)
         for variant in {key, _without_article(key)}:
             entries = names.setdefault(variant, [])
-            if [name, code, kind] not in entries:
-                entries.append([name, code, kind])
+            if f"{name}\t{code}\t{kind}" not in entries:
+                entries.append(f"{name}\t{code}\t{kind}")
 
     for region in read("regions.json"):
         for dep in departements:
@@ -199,8 +206,8 @@ def build_lookup(data_dir: Path) -> dict:
         add(commune["nom"], code, "commune")
         for postcode in commune.get("codesPostaux", ()):
             entries = postcodes.setdefault(postcode, [])
-            if [commune["nom"], code] not in entries:
-                entries.append([commune["nom"], code])
+            if f"{commune['nom']}\t{code}" not in entries:
+                entries.append(f"{commune['nom']}\t{code}")
     return {
         "departements": {d["code"]: [d["nom"], d["zone"]] for d in departements},
         "names": names,

@@ -1,0 +1,33 @@
+"""`python -m portal.bench`: a quick run on two départements prints its report and the JSON figures."""
+
+import json
+import subprocess
+import sys
+
+from portal import bench
+from portal.config import ROOT
+
+
+def test_bench_prints_a_report_and_ends_with_its_figures():
+    run = subprocess.run(
+        [sys.executable, "-m", "portal.bench", "--departements", "2", "--requetes-generees", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    lines = run.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    for key in ("fiches", "index_build_s", "search_p50_ms", "search_p95_ms", "fts5_p95_ms", "search_vs_fts5"):
+        assert key in figures, key
+    assert figures["fiches"] > 100
+    assert "SQLite FTS5 (témoin)" in run.stdout and "« Sameth » -> cap-emploi" in run.stdout
+
+
+def test_http_and_soak_go_to_the_http_load_test(monkeypatch):
+    seen = []
+    monkeypatch.setattr("portal.bench_http.main", lambda argv: seen.append(argv))
+    bench.main(["--http", "--duree", "1"])
+    bench.main(["--soak"])
+    assert seen == [["--http", "--duree", "1"], ["--soak"]]
