@@ -60,7 +60,9 @@ def test_without_a_territory_file_each_acteur_gives_its_national_entry_point(cli
     assert "point d'entrée national" in page
     assert page.count('<span class="badge">contact national</span>') == 2  # Cap emploi, service social
     assert 'href="tel:3646"' in page and 'href="https://www.capemploi.info"' in page
-    assert "acteur-spst" not in page  # no local contact, no national entry point: left out
+    assert "acteur-spst" not in page  # no local contact, no national entry point: no contact card…
+    others = page[page.index("Sans coordonnées connues ici") :]
+    assert '<a href="/fiches/spst">Service de prévention et de santé au travail</a>' in others  # …but named
 
 
 def test_narrowed_to_a_dispositif(client):
@@ -77,6 +79,9 @@ def test_a_local_contact_for_another_dispositif_gives_way_to_the_national_entry_
     _, body = api(client, lieu="Vannes", pour="visite-pre-reprise")
     assert [(c["acteur"], c["national"]) for c in body["contacts"]] == [("service-social-assurance-maladie", True)]
     assert body["contacts"][0]["telephone"] == "36 46"
+    assert body["sans_contact"] == []
+    _, body = api(client, lieu="Limoges")
+    assert [a["acteur"] for a in body["sans_contact"]] == ["spst"]
 
 
 def test_narrowed_to_an_acteur(client):

@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, contacts_for
 from portal.content import current_catalog
+from portal.models import Fiche
 from portal.places import Candidate, Resolution, resolve_place
 from portal.web import wants_fragment
 
@@ -20,6 +22,7 @@ class ContactsAnswer:
     pour: str | None
     resolution: Resolution | None = None
     groups: list[ActeurContacts] = field(default_factory=list)
+    without_contact: list[Fiche] = field(default_factory=list)  # acteurs concerned, with no contact known here
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -41,7 +44,17 @@ def answer_request() -> ContactsAnswer:
         departement = answer.resolution.departement
         if departement:
             answer.groups = contacts_for(catalog, departement.code, answer.pour)
+            listed = {group.acteur.id for group in answer.groups}
+            answer.without_contact = [f for f in _acteurs_concerned(catalog, answer.pour) if f.id not in listed]
     return answer
+
+
+def _acteurs_concerned(catalog: Catalog, pour: str | None) -> list[Fiche]:
+    target = catalog.fiches.get(pour) if pour else None
+    if target is None:
+        return catalog.of_type("acteur")
+    ids = [target.id] if target.type == "acteur" else target.acteurs
+    return [catalog.fiches[i] for i in ids if i in catalog.fiches]
 
 
 @bp.get("/contacts")
@@ -90,4 +103,8 @@ def contacts_api():
     body["lieu_reconnu"] = resolution.place
     body["url"] = url_for("contacts.contacts_page", lieu=resolution.departement.code, pour=answer.pour, _external=True)
     body["contacts"] = [_contact_json(group, contact) for group in answer.groups for contact in group.contacts]
+    body["sans_contact"] = [
+        {"acteur": f.id, "titre": f.titre, "url": url_for("directory.fiche_detail", fiche_id=f.id, _external=True)}
+        for f in answer.without_contact
+    ]
     return jsonify(body)
