@@ -99,7 +99,8 @@ class Places:
         if not key:  # only punctuation or symbols: nothing to look up, but still a sentence to show
             return Resolution(
                 query,
-                message="Ce lieu ne contient ni lettre ni chiffre : tapez une commune, un code postal ou un département.",
+                message="Ce lieu ne contient ni lettre ni chiffre : tapez une commune, un code postal "
+                "ou un département.",
             )
         postcode = next((word for word in key.split() if re.fullmatch(r"\d{5}", word)), None)
         if postcode:  # « 56100 », « 56100 Lorient »

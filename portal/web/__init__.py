@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
     from portal.web import (
         api,
+        assets,
         contacts,
         directory,
         editors,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     filters.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     app.teardown_appcontext(close_session)
     app.after_request(_vary_on_htmx)
     app.context_processor(_navigation)
