@@ -87,7 +87,8 @@ def count_result(tree: str, node: str) -> None:
 
 def orientation_counts() -> list[tuple[str, str, int]]:
     """(tree, result, count) for every result reached at least once, most reached first."""
-    query = select(OrientationCount).order_by(OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
+    order = (OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
+    query = select(OrientationCount).order_by(*order)
     return [(row.tree, row.node, row.count) for row in get_session().exec(query)]
 
 
