@@ -57,7 +57,7 @@ def test_result_lists_fiches_in_order_with_reasons_todo_and_links(client):
     assert order == sorted(order)
     assert "Si un risque d&#39;inaptitude est identifié en pré-reprise" in page
     assert "À faire maintenant" in page and "Organiser la visite de pré-reprise." in page
-    assert "RQTH non nécessaire" in page  # a key condition of the fiche
+    assert "RQTH non nécessaire" in page  # a key fact of the fiche
     assert "data-copy-link" in page and "data-print" in page
     assert "Orientation imprimée le" in page
     assert 'name="lieu"' in page
@@ -162,3 +162,30 @@ def test_tree_graph_prints_mermaid(runner):
     assert 'q_etape -->|"À la reprise"| r_reprise' in result.output
     missing = runner.invoke(args=["tree-graph", "nulle-part", "--arbres", str(FIXTURES / "trees")])
     assert missing.exit_code == 1 and "L'arbre « nulle-part » n'existe pas" in missing.output
+
+
+def test_result_with_a_place_lists_who_to_call_there(client):
+    page = client.get(f"{RESULT}&lieu=Vannes").text
+    assert "Vannes, Morbihan (56)" in page
+    assert "Cap emploi du Morbihan" in page  # the local contact of the fixture territory
+    assert 'value="Vannes"' in page  # the place field keeps what was typed
+    body = client.get(f"/api/orientation/medecin-du-travail?{RESULT.split('?')[1]}&lieu=56").json
+    assert body["lieu"]["departement"] == "56"
+    cap_emploi = next(item for item in body["resultat"]["contacts"] if item["acteur"] == "cap-emploi")
+    assert cap_emploi["national"] is False and cap_emploi["contacts"][0]["nom"] == "Cap emploi du Morbihan"
+    assert "essai-encadre" in cap_emploi["pour"]
+
+
+def test_a_place_with_homonyms_offers_the_choices(client):
+    page = client.get(f"{RESULT}&lieu=Saint-Denis").text
+    assert "Plusieurs lieux s&#39;appellent « Saint-Denis » : lequel ?" in page
+    assert "lieu=Saint-Denis+%2893%29" in page and "lieu=Saint-Denis+%28974%29" in page
+    assert "Cap emploi du Morbihan" not in page  # nothing is picked silently
+    body = client.get(f"/api/orientation/medecin-du-travail?{RESULT.split('?')[1]}&lieu=Saint-Denis").json
+    assert body["lieu"]["departement"] is None and len(body["lieu"]["choix"]) >= 2
+
+
+def test_an_unknown_place_suggests_near_names(client):
+    page = client.get(f"{RESULT}&lieu=Vanes").text
+    assert "Aucune commune, aucun département ni code postal ne correspond" in page
+    assert "Vouliez-vous dire" in page and "Vannes (Morbihan, 56)" in page
