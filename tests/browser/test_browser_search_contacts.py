@@ -73,3 +73,21 @@ def test_tree_result_with_a_place_lists_local_contacts(page, screenshot):
     expect(page).to_have_url(re.compile(r"etape=reprise&lieu=56$"))
     expect(page.get_by_text("Cap emploi du Morbihan", exact=True)).to_be_visible()
     screenshot(page, "arbre-resultat-contacts")
+
+
+def test_glossary_letters_lead_to_terms_and_old_names_to_current_fiches(page, screenshot):
+    page.goto("/glossaire")
+    screenshot(page, "glossaire")
+    page.get_by_role("navigation", name="Lettres du glossaire").get_by_role("link", name="S", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/glossaire#lettre-S$"))
+    sameth = page.locator("dt", has_text="Sameth")
+    expect(sameth).to_contain_text("ancien nom")
+    sameth.locator("xpath=following-sibling::dd[1]").get_by_role("link", name="Cap emploi").click()
+    expect(page).to_have_url("/fiches/cap-emploi")
+
+
+def test_orientation_home_offers_each_tree_with_its_first_question(page, screenshot):
+    page.goto("/orientation")
+    screenshot(page, "orientation-choix")
+    page.get_by_role("button", name=re.compile("^En arrêt de travail")).first.click()
+    expect(page).to_have_url(re.compile(r"/orientation/medecin-du-travail\?etape=pendant-arret$"))
