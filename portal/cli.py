@@ -7,7 +7,7 @@ import click
 from flask.cli import FlaskGroup
 
 from portal.catalog import load_catalog
-from portal.config import ROOT
+from portal.cli_options import content_option, trees_option
 from portal.diagnostics import ContentError
 from portal.editor_cli import COMMANDS as editor_commands
 from portal.tree_cli import COMMANDS as tree_commands
@@ -31,22 +31,8 @@ def main() -> None:
 
 # No app context: check must run (and say what is wrong) precisely when the content is broken.
 @main.command("check", with_appcontext=False)
-@click.option(
-    "--contenu",
-    "content_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "content",
-    show_default=True,
-    help="Dossier des fiches.",
-)
-@click.option(
-    "--arbres",
-    "trees_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "trees",
-    show_default=True,
-    help="Dossier des arbres d'orientation.",
-)
+@content_option
+@trees_option
 @click.option("--avertissements/--sans-avertissements", default=True, help="Afficher aussi les avertissements.")
 def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> None:
     """Vérifier les fiches, les territoires, le glossaire et les arbres ; lister tous les problèmes."""

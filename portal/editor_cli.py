@@ -6,24 +6,8 @@ from pathlib import Path
 
 import click
 
+from portal.cli_options import content_option, trees_option
 from portal.config import ROOT
-
-_content_option = click.option(
-    "--contenu",
-    "content_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "content",
-    show_default=True,
-    help="Dossier des fiches.",
-)
-_trees_option = click.option(
-    "--arbres",
-    "trees_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "trees",
-    show_default=True,
-    help="Dossier des arbres d'orientation.",
-)
 
 
 def store_session():
@@ -72,8 +56,8 @@ def schema_command(dossier: Path) -> None:
 
 
 @click.command("revue")
-@_content_option
-@_trees_option
+@content_option
+@trees_option
 @click.option(
     "--dans", "within", type=click.IntRange(0, 365), default=0, help="Inclure ce qui arrive à échéance dans N jours."
 )
@@ -98,8 +82,8 @@ def review_command(content_dir: Path, trees_dir: Path, within: int) -> None:
 
 
 @click.command("liens")
-@_content_option
-@_trees_option
+@content_option
+@trees_option
 @click.option(
     "--delai",
     type=click.FloatRange(0, 60),

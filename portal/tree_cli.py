@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from portal.config import ROOT
+from portal.cli_options import content_option, trees_option
 
 
 def _read_tree(trees_dir: Path, tree_id: str):
@@ -23,22 +23,8 @@ def _read_tree(trees_dir: Path, tree_id: str):
 
 @click.command("tree-graph")
 @click.argument("arbre")
-@click.option(
-    "--contenu",
-    "content_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "content",
-    show_default=True,
-    help="Dossier des fiches.",
-)
-@click.option(
-    "--arbres",
-    "trees_dir",
-    type=click.Path(path_type=Path),
-    default=ROOT / "trees",
-    show_default=True,
-    help="Dossier des arbres d'orientation.",
-)
+@content_option
+@trees_option
 def tree_graph_command(arbre: str, content_dir: Path, trees_dir: Path) -> None:
     """Afficher l'arbre ARBRE (ex. medecin-du-travail) en texte Mermaid, à coller dans un éditeur Mermaid."""
     from portal.catalog import load_catalog

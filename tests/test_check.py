@@ -144,3 +144,15 @@ def test_check_is_also_a_flask_command(runner):
     result = runner.invoke(args=["check", "--contenu", str(FIXTURES / "content"), "--arbres", str(FIXTURES / "trees")])
     assert result.exit_code == 0
     assert "aucun problème" in result.output
+
+
+def test_check_reads_the_folders_the_portal_serves(content, monkeypatch):
+    """PORTAL_CONTENT_DIR and PORTAL_TREES_DIR choose what `portal check` checks, as they choose what is served."""
+    from click.testing import CliRunner
+
+    (content / "dispositifs" / "crpe.yaml").write_text("id: crpe\n")
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(content))
+    monkeypatch.setenv("PORTAL_TREES_DIR", str(content.parent / "trees"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "dispositifs/crpe.yaml:1:1: erreur [titre]" in result.output
