@@ -23,10 +23,17 @@ def _create_app():
     cls=FlaskGroup,
     create_app=_create_app,
     add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
     help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.",
 )
 def main() -> None:
     """Entry point of the `portal` console script."""
+
+
+# Flask's own options (--app, --env-file, --debug) mean nothing here, where the app is the portal's factory:
+# left in, they would show in English in `portal --help`.
+main.params.clear()
 
 
 # No app context: check must run (and say what is wrong) precisely when the content is broken.
