@@ -255,6 +255,7 @@ class SearchIndex:
         self._scores = array("f", (self.path / "scores.bin").read_bytes())
         self._lexicon = index.open_dir(str(self.path))
         self._local = threading.local()
+        self._reader()  # open its files now: they stay readable if a later build removes this version's folder
         self._glossary = [(t, [analyse(f) for f in (t.terme, *t.synonymes)]) for t in catalog.glossaire]
         fiches = [catalog.fiches[i] for i in self._ids]
         self._facet_docs: dict[str, dict[str, set[int]]] = {"type": {}, "etape": {}, "public": {}}
@@ -366,7 +367,10 @@ class SearchIndex:
         """The most frequent indexed word one edit away from `word`: Whoosh's automaton finds those with the
         same first letter; a typo on the first letter is looked up directly (the automaton without a prefix
         walks the whole lexicon: 3 to 8 ms a word)."""
-        candidates = {c for c in self._reader().terms_within("words", word, 1, prefix=1) if c != word}
+        try:
+            candidates = {c for c in self._reader().terms_within("words", word, 1, prefix=1) if c != word}
+        except (OSError, index.IndexError):  # the folder is gone and this thread never opened it: no correction
+            return None
         if not candidates:
             rest = word[1:]
             guesses = (

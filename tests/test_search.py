@@ -249,3 +249,16 @@ def test_portal_build_makes_the_index_and_the_place_lookup(tmp_path, monkeypatch
     assert list((tmp_path / "index").glob("search-*/meta.json"))
     places = list((tmp_path / "index").glob("places-*.json"))
     assert places and "Morbihan" in json.loads(places[0].read_text(encoding="utf-8"))["departements"]["56"]
+
+
+def test_search_outlives_its_index_folder(tmp_path):
+    """A worker that still serves an older content version keeps answering, typos included, after a later
+    `portal build` has removed that version's index folder."""
+    import shutil
+
+    catalog = load_catalog(ANNUAIRE)
+    search = SearchIndex(build_index(tmp_path, catalog), catalog)
+    shutil.rmtree(search.path)
+    result = search.search("esai encadre")
+    assert result.suggestion == "essai encadre"
+    assert [hit.fiche.id for hit in result.hits][:1] == ["essai-encadre"]
