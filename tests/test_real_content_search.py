@@ -103,3 +103,20 @@ def test_real_search_and_contacts_pages(client):
     assert "Cap emploi" in client.get("/recherche?q=Sameth").text
     page = client.get("/contacts?lieu=56000&pour=essai-encadre").text
     assert "Morbihan (56)" in page and "Essai encadré" in page
+
+
+def test_change_notes_say_their_date_once(client):
+    """« Ce qui a changé » on a real fiche: a note that starts with its own date is not prefixed by it again."""
+    page = client.get("/fiches/essai-encadre").text
+    assert "<li>Depuis le 31 mars 2022, l&#39;essai encadré" in page
+    assert "Depuis le 31 mars 2022</strong> : Depuis" not in page
+
+
+def test_national_entry_points_where_no_local_contact_is_known(client):
+    """Outside the 17 départements of the sources, « qui contacter » gives the sourced national entry points."""
+    body = client.get("/api/contacts?lieu=75015").get_json()
+    national = {c["acteur"]: c for c in body["contacts"] if c["national"]}
+    assert national["cpam"]["telephone"] == "36 46" and national["cpam"]["statut"] == "verifie"
+    assert national["france-travail"]["site"] == "https://francetravail.fr"
+    assert {"mdph", "comete-france", "service-social-assurance-maladie"} <= set(national)
+    assert "cap-emploi" in {a["acteur"] for a in body["sans_contact"]}
