@@ -57,14 +57,46 @@ _PROBLEMS_FR = [
     ),
     ("while scanning a quoted scalar", "des guillemets ne sont pas fermés"),
     ("unacceptable character", "le fichier contient un caractère interdit ; enregistrez-le en UTF-8"),
+    (
+        "expected ',' or ']'",
+        "une liste entre crochets n'est pas fermée ; ajoutez le « ] » final, ou mettez entre guillemets un "
+        "élément qui contient « , » ou « [ »",
+    ),
+    (
+        "expected ',' or '}'",
+        "un dictionnaire entre accolades n'est pas fermé ; ajoutez le « } » final",
+    ),
+    (
+        "expected <block end>",
+        "l'indentation de cette ligne ne correspond à aucun niveau au-dessus ; alignez-la sur la clé ou le « - » "
+        "dont elle dépend",
+    ),
+    (
+        "expected a comment or a line break",
+        "du texte suit une valeur entre guillemets ; mettez toute la valeur entre les guillemets",
+    ),
+    ("unknown escape character", "un « \\ » entre guillemets doubles est inconnu ; utilisez des guillemets simples"),
+    (
+        "that cannot start any token",
+        "une valeur commence par un caractère réservé (@ ou `) ; mettez la valeur entre guillemets",
+    ),
+    (
+        "expected a single document",
+        "le fichier contient plusieurs documents séparés par « --- » ; une fiche par fichier : retirez cette ligne",
+    ),
+    ("while scanning an alias", "un « * » en début de valeur annonce un alias ; mettez la valeur entre guillemets"),
+    ("while scanning an anchor", "un « & » en début de valeur annonce une ancre ; mettez la valeur entre guillemets"),
 ]
+
+
+_UNCLOSED = ("expected ',' or ']'", "expected ',' or '}'", "while scanning a quoted scalar")
 
 
 def _french(problem: str) -> str:
     for english, french in _PROBLEMS_FR:
         if english in problem:
             return french
-    return f"le YAML n'est pas valide ({problem}) ; vérifiez l'indentation et les guillemets"
+    return f"le YAML n'est pas valide ; vérifiez l'indentation et les guillemets (détail technique : {problem.strip()})"
 
 
 def load_yaml(path: Path) -> YamlDocument:
@@ -76,9 +108,12 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        problem = f"{error.context or ''} {error.problem or ''}"
+        # An unclosed bracket or quote is noticed lines later: point at where it was opened.
+        opened = any(words in problem for words in _UNCLOSED)
+        mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(line, column, _french(f"{error.context or ''} {error.problem or ''}")) from error
+        raise YamlSyntaxError(line, column, _french(problem)) from error
     except yaml.YAMLError as error:
         raise YamlSyntaxError(1, 1, _french(str(error))) from error
     document = YamlDocument(path=path, data=None)

@@ -211,3 +211,24 @@ def test_a_dispositif_reached_by_no_tree_is_a_warning(content):
         "[crpe]" in line and "« Convention de rééducation professionnelle en entreprise »" in line for line in unreached
     )
     assert not any("visite-pre-reprise" in line for line in unreached)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("alias: [contrat de rééducation professionnelle]", "alias: [contrat", "4:8: erreur : une liste"),
+        ("titre: Convention", "titre: {Convention", "2:8: erreur : un dictionnaire entre accolades n'est pas fermé"),
+        ("titre: Convention", 'titre: "Convention" de', "2:21: erreur : l'indentation ne correspond pas"),
+        ("titre: Convention", "titre: @Convention", "2:8: erreur : une valeur commence par un caractère réservé"),
+        ("titre: Convention", "titre: *Convention", "2:8: erreur : un alias YAML (*nom) n'est défini nulle part"),
+        ("titre: Convention", "---\ntitre: Convention", "erreur : le fichier contient plusieurs documents"),
+    ],
+)
+def test_yaml_syntax_errors_are_explained_in_french(content, old, new, expected):
+    """Each usual YAML slip gets a French sentence at its line, with no English parser message."""
+    edit(content, CRPE, old, new)
+    code, lines = check(content)
+    reported = [line for line in lines if "crpe.yaml:" in line]
+    assert code == 1
+    assert len(reported) == 1 and expected in reported[0], "\n".join(lines)
+    assert "while " not in reported[0] and "expected" not in reported[0]
