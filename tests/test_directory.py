@@ -82,7 +82,7 @@ def test_national_contact_is_labelled(client):
     assert 'href="tel:3646"' in page
 
 
-@pytest.mark.parametrize("url", ["/fiches/inconnue", "/fiches/CRPE", "/fiches/%00", "/fiches/a%2Fb"])
+@pytest.mark.parametrize("url", ["/fiches/inconnue", "/fiches/crpee", "/fiches/%00", "/fiches/a%2Fb"])
 def test_unknown_fiche_is_a_french_404_offering_search(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -126,3 +126,19 @@ def test_api_unknown_fiche_is_a_json_404_in_french(client):
     response = client.get("/api/fiches/nope")
     assert response.status_code == 404
     assert response.get_json()["erreur"] == "Fiche introuvable"
+
+
+@pytest.mark.parametrize("typed", ["CRPE", "Crpe", "crpé", "CRPE%20"])
+def test_a_fiche_id_typed_with_capitals_or_accents_lands_on_the_fiche(client, typed):
+    response = client.get(f"/fiches/{typed}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/fiches/crpe"
+
+
+def test_an_unknown_fiche_offers_the_search_with_the_words_typed(client):
+    page = client.get("/fiches/mi-temps_thérapeutique")
+    assert page.status_code == 404
+    assert "Fiche introuvable" in page.text
+    assert 'value="mi temps thérapeutique"' in page.text
+    hostile = client.get("/fiches/%22%3E%3Cb%3Esameth")
+    assert hostile.status_code == 404 and 'value="b sameth"' in hostile.text and "<b>" not in hostile.text

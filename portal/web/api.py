@@ -4,7 +4,7 @@ from flask import Blueprint, abort, jsonify
 
 from portal.content import current_catalog
 from portal.store import filter_fiche_ids
-from portal.web.directory import read_filters
+from portal.web.directory import FicheNotFound, read_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -35,5 +35,5 @@ def fiche(fiche_id: str):
     """One fiche."""
     found = current_catalog().fiches.get(fiche_id)
     if found is None:
-        abort(404, description="fiche")
+        abort(404, description=FicheNotFound(""))
     return jsonify(fiche_json(found))

@@ -1,10 +1,11 @@
 """The directory: home page, list of fiches with filters, one fiche."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
 from portal.store import filter_fiche_ids
+from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
 
 bp = Blueprint("directory", __name__)
@@ -46,8 +47,16 @@ def fiche_detail(fiche_id: str):
     catalog = current_catalog()
     fiche = catalog.fiches.get(fiche_id)
     if fiche is None:
-        abort(404, description="fiche")
+        typed = clean(fiche_id, limit=200)
+        guess = "-".join(WORD.findall(fold(typed).replace("_", " ")))
+        if guess in catalog.fiches:  # /fiches/CRPE, /fiches/Essai_encadré: the same fiche, one address
+            return redirect(url_for("directory.fiche_detail", fiche_id=guess), code=301)
+        abort(404, description=FicheNotFound(" ".join(WORD.findall(typed.replace("_", " ")))))
     related = [catalog.fiches[i] for i in fiche.liees if i in catalog.fiches]
     acteurs = [catalog.fiches[i] for i in fiche.acteurs if i in catalog.fiches]
     cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
     return render_template("fiches/detail.html", fiche=fiche, related=related, acteurs=acteurs, cited_by=cited_by)
+
+
+class FicheNotFound(str):
+    """The 404 description of an unknown fiche id: the words typed, offered to the search box."""

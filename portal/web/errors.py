@@ -3,6 +3,8 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from portal.web.directory import FicheNotFound
+
 MESSAGES = {
     400: ("Demande incomprise", "La demande contient une valeur que le portail ne comprend pas."),
     404: ("Page introuvable", "Cette adresse ne correspond à aucune page du portail."),
@@ -27,18 +29,20 @@ def init_app(app: Flask) -> None:
 def _http_error(error: HTTPException):
     status = error.code or 500
     title, message = MESSAGES.get(status, (error.name, "La demande n'a pas pu aboutir."))
-    if status == 404 and error.description == "fiche":
+    query = ""
+    if status == 404 and isinstance(error.description, FicheNotFound):
         title, message = (
             "Fiche introuvable",
-            "Aucune fiche ne porte cet identifiant. Elle a peut-être été renommée.",
+            "Aucune fiche ne porte cet identifiant. Elle a peut-être été renommée : cherchez-la par son nom.",
         )
+        query = str(error.description)
     elif status == 400 and isinstance(error.description, str) and not error.description.startswith("The "):
         message = error.description  # our own French explanation
     if request.path.startswith("/api/"):
         response = jsonify({"erreur": title, "message": message})
         response.status_code = status
         return response
-    return render_template("error.html", title=title, message=message, status=status), status
+    return render_template("error.html", title=title, message=message, status=status, query=query), status
 
 
 def _unexpected_error(error: Exception):

@@ -10,6 +10,7 @@ from portal.patient_data import patient_data_problem
 from portal.store import get_session
 from portal.web import wants_fragment
 from portal.web.csrf import check_csrf
+from portal.web.directory import FicheNotFound
 
 bp = Blueprint("reports", __name__, url_prefix="/signaler")
 
@@ -26,7 +27,7 @@ def _guard() -> None:
 def _fiche_or_404(fiche_id: str):
     fiche = current_catalog().fiches.get(fiche_id)
     if fiche is None:
-        abort(404, description="fiche")
+        abort(404, description=FicheNotFound(""))
     return fiche
 
 
