@@ -256,7 +256,13 @@ class SearchIndex:
         self._lexicon = index.open_dir(str(self.path))
         self._local = threading.local()
         self._reader()  # open its files now: they stay readable if a later build removes this version's folder
-        self._glossary = [(t, [analyse(f) for f in (t.terme, *t.synonymes)]) for t in catalog.glossaire]
+        glossary = [(t, [analyse(f) for f in (t.terme, *t.synonymes)]) for t in catalog.glossaire]
+        # Each form of a glossary term by its first stem, in glossary order: the first that fits wins.
+        self._glossary_at: dict[str, list[tuple[Terme, list[str], list[list[str]]]]] = {}
+        for terme, forms in glossary:
+            for form in forms:
+                if form:
+                    self._glossary_at.setdefault(form[0], []).append((terme, form, forms))
         fiches = [catalog.fiches[i] for i in self._ids]
         self._facet_docs: dict[str, dict[str, set[int]]] = {"type": {}, "etape": {}, "public": {}}
         # Fiches sharing the same facet values share a « signature » number: counting those numbers over the
@@ -344,15 +350,7 @@ class SearchIndex:
         slots, termes, position = [], [], 0
         while position < len(stems):
             # A glossary term named here (its acronym or a synonym) matches any of its forms.
-            named = next(
-                (
-                    (terme, form, forms)
-                    for terme, forms in self._glossary
-                    for form in forms
-                    if _at(stems, position, form)
-                ),
-                None,
-            )
+            named = next((n for n in self._glossary_at.get(stems[position], ()) if _at(stems, position, n[1])), None)
             if named:
                 terme, form, forms = named
                 slots.append(_Slot(form, [f for f in forms if f]))
@@ -433,18 +431,23 @@ class SearchIndex:
         return Hit(fiche, extract or escape(fiche.resume))
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 def words_pattern(words: set[str]) -> re.Pattern | None:
     """A regular expression finding any of the folded `words` as a whole word."""
     if not words:
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+    # No leading \b: a pattern that starts with the words lets the regex engine skip ahead on their first letters
+    # (twice as fast on long fiches); a match that starts inside a word is dropped by `passage`.
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
 
 
 def passage(text: str, folded: str, pattern: re.Pattern, width: int = EXTRACT_CHARS) -> Markup | None:
     """The passage of `text` (at most `width` characters) holding the most searched words, those in <mark>,
     the rest escaped; None when no word matches. The words are found in `folded` (`text` folded in place)
     by one regular expression: Whoosh's highlighter took 0.8 ms a fiche, most of a query's time."""
-    found = [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    found = [m.span() for m in pattern.finditer(folded) if not m.start() or not _WORD_CHAR.match(folded, m.start() - 1)]
     if not found:
         return None
     ends = [end for _start, end in found]
