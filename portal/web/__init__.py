@@ -72,8 +72,9 @@ def _navigation() -> dict:
     registered = current_app.view_functions
     available = [way for way in WAYS if way[0] in registered]
 
-    def nav_links() -> list[tuple[str, str]]:
-        return [(endpoint, label) for endpoint, label, *_ in available]
+    def nav_links() -> list[tuple[str, str, str]]:
+        urls = frame_urls()
+        return [(endpoint, label, urls[endpoint]) for endpoint, label, *_ in available]
 
     def home_ways() -> list[dict]:
         return [
@@ -85,7 +86,34 @@ def _navigation() -> dict:
     def search_url() -> str:
         return url_for("search.search_page") if "search.search_page" in registered else url_for("directory.fiche_list")
 
-    return {"nav_links": nav_links, "home_ways": home_ways, "search_url": search_url, "fiche_url": fiche_url}
+    return {
+        "nav_links": nav_links,
+        "home_ways": home_ways,
+        "search_url": search_url,
+        "fiche_url": fiche_url,
+        "frame_urls": frame_urls,
+    }
+
+
+FRAME_ASSETS = {"css": "css/portal.css", "htmx": "vendor/htmx.min.js", "js": "js/portal.js"}
+FRAME_ENDPOINTS = ("directory.home", "api.fiches", *(way[0] for way in WAYS))
+
+
+def frame_urls() -> dict[str, str]:
+    """The addresses every page's frame links to (styles, scripts, navigation, API), built once per script root
+    rather than ten url_for calls a page; rebuilt on each page in the editors' preview, where files change."""
+    from flask import current_app, url_for
+
+    cache = current_app.extensions.setdefault("portal_frame_urls", {})
+    urls = cache.get(request.script_root)
+    if urls is None or current_app.config.get("DEV"):
+        registered = current_app.view_functions
+        urls = {name: url_for("static", filename=path) for name, path in FRAME_ASSETS.items()}
+        urls |= {endpoint: url_for(endpoint) for endpoint in FRAME_ENDPOINTS if endpoint in registered}
+        if len(cache) > 8:  # a handful of prefixes at most behind a proxy; never grow without bound
+            cache.clear()
+        cache[request.script_root] = urls
+    return urls
 
 
 def fiche_url(fiche_id: str) -> str:
