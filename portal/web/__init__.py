@@ -67,24 +67,19 @@ WAYS = [
 
 
 def _navigation() -> dict:
-    from flask import current_app, url_for
-
-    registered = current_app.view_functions
-    available = [way for way in WAYS if way[0] in registered]
+    def available() -> list[tuple[str, str, str | None, str | None, str]]:
+        urls = frame_urls()
+        return [(*way, urls[way[0]]) for way in WAYS if way[0] in urls]
 
     def nav_links() -> list[tuple[str, str, str]]:
-        urls = frame_urls()
-        return [(endpoint, label, urls[endpoint]) for endpoint, label, *_ in available]
+        return [(endpoint, label, href) for endpoint, label, _title, _text, href in available()]
 
     def home_ways() -> list[dict]:
-        return [
-            {"href": url_for(endpoint), "title": title, "text": text}
-            for endpoint, _label, title, text in available
-            if title
-        ]
+        return [{"href": href, "title": title, "text": text} for _e, _l, title, text, href in available() if title]
 
     def search_url() -> str:
-        return url_for("search.search_page") if "search.search_page" in registered else url_for("directory.fiche_list")
+        urls = frame_urls()
+        return urls.get("search.search_page") or urls["directory.fiche_list"]
 
     return {
         "nav_links": nav_links,
@@ -100,19 +95,31 @@ FRAME_ENDPOINTS = ("directory.home", "api.fiches", *(way[0] for way in WAYS))
 
 
 def frame_urls() -> dict[str, str]:
-    """The addresses every page's frame links to (styles, scripts, navigation, API), built once per script root
-    rather than ten url_for calls a page; rebuilt on each page in the editors' preview, where files change."""
+    """The addresses every page links to (styles, scripts, navigation, API, the fiche prefix), built once per
+    script root rather than a dozen url_for calls a page; in the editors' preview, where files change, once
+    per request."""
+    from flask import current_app, g
+
+    urls = g.get("frame_urls")
+    if urls is None:
+        cache = current_app.extensions.setdefault("portal_frame_urls", {})
+        urls = None if current_app.config.get("DEV") else cache.get(request.script_root)
+        if urls is None:
+            urls = _build_frame_urls()
+            if len(cache) > 8:  # a handful of prefixes at most behind a proxy; never grow without bound
+                cache.clear()
+            cache[request.script_root] = urls
+        g.frame_urls = urls
+    return urls
+
+
+def _build_frame_urls() -> dict[str, str]:
     from flask import current_app, url_for
 
-    cache = current_app.extensions.setdefault("portal_frame_urls", {})
-    urls = cache.get(request.script_root)
-    if urls is None or current_app.config.get("DEV"):
-        registered = current_app.view_functions
-        urls = {name: url_for("static", filename=path) for name, path in FRAME_ASSETS.items()}
-        urls |= {endpoint: url_for(endpoint) for endpoint in FRAME_ENDPOINTS if endpoint in registered}
-        if len(cache) > 8:  # a handful of prefixes at most behind a proxy; never grow without bound
-            cache.clear()
-        cache[request.script_root] = urls
+    registered = current_app.view_functions
+    urls = {name: url_for("static", filename=path) for name, path in FRAME_ASSETS.items()}
+    urls |= {endpoint: url_for(endpoint) for endpoint in FRAME_ENDPOINTS if endpoint in registered}
+    urls["fiche"] = url_for("directory.fiche_detail", fiche_id="x")[:-1]
     return urls
 
 
@@ -120,12 +127,7 @@ def fiche_url(fiche_id: str) -> str:
     """The address of a fiche, as `url_for('directory.fiche_detail', …)` gives it, at a tenth of the cost: the
     home page, the directory and the contacts pages link 20 to 50 fiches. Ids are checked kebab-case ASCII at
     load, so they need no escaping."""
-    from flask import g, url_for
-
-    prefix = g.get("fiche_url_prefix")
-    if prefix is None:
-        prefix = g.fiche_url_prefix = url_for("directory.fiche_detail", fiche_id="x")[:-1]
-    return prefix + fiche_id
+    return frame_urls()["fiche"] + fiche_id
 
 
 def wants_fragment() -> bool:

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, jsonify
 
 from portal.content import current_catalog
 from portal.store import filter_fiche_ids
-from portal.web.directory import FicheNotFound, read_filters
+from portal.web.directory import read_filters
+from portal.web.errors import FicheNotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -7,6 +7,7 @@ from portal.models import ETAPES, PUBLICS, TYPES
 from portal.store import filter_fiche_ids
 from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
+from portal.web.errors import FicheNotFound
 
 bp = Blueprint("directory", __name__)
 
@@ -56,7 +57,3 @@ def fiche_detail(fiche_id: str):
     acteurs = [catalog.fiches[i] for i in fiche.acteurs if i in catalog.fiches]
     cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
     return render_template("fiches/detail.html", fiche=fiche, related=related, acteurs=acteurs, cited_by=cited_by)
-
-
-class FicheNotFound(str):
-    """The 404 description of an unknown fiche id: the words typed, offered to the search box."""

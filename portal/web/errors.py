@@ -3,8 +3,6 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from portal.web.directory import FicheNotFound
-
 MESSAGES = {
     400: ("Demande incomprise", "La demande contient une valeur que le portail ne comprend pas."),
     404: ("Page introuvable", "Cette adresse ne correspond à aucune page du portail."),
@@ -19,6 +17,10 @@ MESSAGES = {
         "Le portail a rencontré une erreur. L'équipe en est avertie ; réessayez plus tard.",
     ),
 }
+
+
+class FicheNotFound(str):
+    """The 404 description of an unknown fiche id: the words typed, offered to the search box."""
 
 
 def init_app(app: Flask) -> None:

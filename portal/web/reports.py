@@ -10,7 +10,7 @@ from portal.patient_data import patient_data_problem
 from portal.store import get_session
 from portal.web import wants_fragment
 from portal.web.csrf import check_csrf
-from portal.web.directory import FicheNotFound
+from portal.web.errors import FicheNotFound
 
 bp = Blueprint("reports", __name__, url_prefix="/signaler")
 
