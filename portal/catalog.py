@@ -4,17 +4,29 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative, validation_problems
-from portal.models import Fiche, Glossaire, Terme, Territoire
+from portal.models import Contact, Fiche, Glossaire, Region, Terme, Territoire
 from portal.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 KIND_FOLDERS = {"dispositifs": "dispositif", "acteurs": "acteur"}
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """One contact of the content, with where it applies and the file an editor opens to fix it."""
+
+    acteur: str
+    contact: Contact
+    portee: str  # « national » (the acteur's `joindre`), « regional » or « local »
+    code: str | None  # the région or département code, for a regional or local contact
+    responsable: str | None
+    file: str
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,7 @@ class Catalog:
 
     fiches: MappingProxyType  # id -> Fiche, sorted by title
     territoires: MappingProxyType  # département code -> Territoire
+    regions: MappingProxyType  # région code (INSEE) -> Region
     glossaire: tuple[Terme, ...]
     trees: MappingProxyType  # tree id -> Tree (portal.trees)
     version: str
@@ -34,8 +47,22 @@ class Catalog:
 
     @property
     def contact_count(self) -> int:
-        local = sum(len(territoire.contacts) for territoire in self.territoires.values())
-        return local + sum(1 for fiche in self.fiches.values() if fiche.contact_national)
+        return len(self.contact_entries())
+
+    def contact_entries(self) -> list[ContactEntry]:
+        """Every contact: national means of each acteur, then regional, then local ones."""
+        any_file = next(iter(self.lines.values()), ("content/x/y.yaml", 1))[0]
+        folder = PurePosixPath(any_file).parent.parent  # fiche files are <content>/<kind>/<id>.yaml
+        entries = []
+        for fiche in self.fiches.values():
+            file = self.lines.get(fiche.id, ("", 1))[0]
+            entries += [ContactEntry(fiche.id, c, "national", None, fiche.responsable, file) for c in fiche.joindre]
+        for portee, places in (("regional", self.regions), ("local", self.territoires)):
+            sub = "regions" if portee == "regional" else "territoires"
+            for code, place in places.items():
+                file = str(folder / sub / f"{code}.yaml")
+                entries += [ContactEntry(c.acteur, c, portee, code, place.responsable, file) for c in place.contacts]
+        return entries
 
     def summary(self) -> str:
         """The one line `portal check` prints on success."""
@@ -69,9 +96,11 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
 
     broken: set[str] = set()  # ids (file names) of fiches whose own file has errors
     fiches, documents = _load_fiches(content_dir, root, problems, broken)
-    territoires = _load_territoires(content_dir / "territoires", root, fiches, problems)
+    territoires = _load_places(content_dir / "territoires", Territoire, "departement", root, fiches, problems)
+    regions = _load_places(content_dir / "regions", Region, "region", root, fiches, problems)
     glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
     _check_references(fiches, documents, root, problems)
+    _check_reach(fiches, documents, root, problems)
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
@@ -86,6 +115,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     return Catalog(
         fiches=MappingProxyType(ordered),
         territoires=MappingProxyType(dict(sorted(territoires.items()))),
+        regions=MappingProxyType(dict(sorted(regions.items()))),
         glossaire=tuple(glossaire),
         trees=MappingProxyType(trees),
         version=content_version(content_dir, Path(trees_dir) if trees_dir else None),
@@ -243,26 +273,72 @@ def _check_references(fiches: dict, documents: dict, root: Path, problems: list[
                     )
 
 
-def _load_territoires(folder: Path, root: Path, fiches: dict, problems: list[Problem]) -> dict:
-    territoires: dict[str, Territoire] = {}
+def _check_reach(fiches: dict, documents: dict, root: Path, problems: list[Problem]) -> None:
+    """The reach rule: every acteur says how to reach it, or what to do when nothing is known."""
+    for fiche_id, fiche in fiches.items():
+        document = documents[fiche_id]
+        if fiche.type == "dispositif":
+            if fiche.joindre or fiche.si_aucun_contact:
+                key = "joindre" if fiche.joindre else "si_aucun_contact"
+                problems.append(
+                    problem_at(
+                        document,
+                        (key,),
+                        f"« {key} » ne s'écrit que dans une fiche acteur",
+                        "mettez ces coordonnées dans la fiche de l'acteur concerné et citez-le dans `acteurs:`",
+                        root=root,
+                    )
+                )
+            continue
+        for index, contact in enumerate(fiche.joindre):
+            if not contact.reachable:
+                problems.append(
+                    problem_at(
+                        document,
+                        ("joindre", index),
+                        f"« {contact.nom} » n'a ni téléphone, ni courriel, ni formulaire, ni annuaire",
+                        "ajoutez `telephone:`, `email:`, `formulaire:` ou `annuaire:` (une page qui trouve le "
+                        "service local) ; un simple site ne suffit pas pour joindre quelqu'un",
+                        root=root,
+                    )
+                )
+        if not fiche.joindre and not fiche.si_aucun_contact:
+            problems.append(
+                problem_at(
+                    document,
+                    ("id",),
+                    "l'acteur n'a aucun moyen d'être joint",
+                    "ajoutez `joindre:` (numéro, courriel, formulaire ou page qui trouve le service local) ou, si "
+                    "rien n'est connu, `si_aucun_contact:` qui dit quoi faire à la place",
+                    root=root,
+                )
+            )
+
+
+def _load_places(
+    folder: Path, model: type[Territoire] | type[Region], code_key: str, root: Path, fiches: dict, problems: list
+) -> dict:
+    """The territoire (one file a département) or région files of `folder`, keyed by their code."""
+    loaded: dict = {}
     for path in sorted(folder.glob("*.yaml")):
         document = _read(path, root, problems)
         if document is None:
             continue
-        territoire = _validate(Territoire, document, document.data, root, problems)
-        if territoire is None:
+        place = _validate(model, document, document.data, root, problems)
+        if place is None:
             continue
-        if territoire.departement != path.stem:
+        code = getattr(place, code_key)
+        if code != path.stem:
             problems.append(
                 problem_at(
                     document,
-                    ("departement",),
-                    f"le code « {territoire.departement} » ne correspond pas au nom du fichier « {path.name} »",
-                    f"renommez le fichier en {territoire.departement}.yaml",
+                    (code_key,),
+                    f"le code « {code} » ne correspond pas au nom du fichier « {path.name} »",
+                    f"renommez le fichier en {code}.yaml",
                     root=root,
                 )
             )
-        for index, contact in enumerate(territoire.contacts):
+        for index, contact in enumerate(place.contacts):
             problem = check_reference(document, ("contacts", index, "acteur"), contact.acteur, fiches, "acteur", root)
             if problem:
                 problems.append(problem)
@@ -272,8 +348,8 @@ def _load_territoires(folder: Path, root: Path, fiches: dict, problems: list[Pro
                 )
                 if problem:
                     problems.append(problem)
-        territoires[territoire.departement] = territoire
-    return territoires
+        loaded[code] = place
+    return loaded
 
 
 def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:

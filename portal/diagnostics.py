@@ -86,6 +86,10 @@ _CUSTOM = {
         "la fiche est « a-verifier » mais ne dit pas quoi vérifier",
         "ajoutez `a_verifier:` avec ce qui reste à vérifier",
     ),
+    "zone-vide": (
+        "la zone ne nomme ni région ni département",
+        "ajoutez `regions:` ou `departements:`, ou retirez `zone:` si la fiche vaut partout en France",
+    ),
 }
 
 

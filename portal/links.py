@@ -35,19 +35,13 @@ def collect_links(catalog: Catalog) -> dict[str, list[str]]:
         for source in fiche.sources:
             if source.url:
                 places[source.url].append(f"{file} : source « {source.titre} »")
-        contact = fiche.contact_national
-        if contact:
-            if contact.site:
-                places[contact.site].append(f"{file} : site du contact « {contact.nom} »")
-            if contact.source.url:
-                places[contact.source.url].append(f"{file} : source du contact « {contact.nom} »")
-    for code, territoire in catalog.territoires.items():
-        for contact in territoire.contacts:
-            where = f"territoire {code} : contact « {contact.nom} »"
-            if contact.site:
-                places[contact.site].append(f"{where} (site)")
-            if contact.source.url:
-                places[contact.source.url].append(f"{where} (source)")
+    for entry in catalog.contact_entries():
+        where = f"{entry.file} : contact « {entry.contact.nom} »"
+        for key in ("site", "formulaire", "annuaire"):
+            if getattr(entry.contact, key):
+                places[getattr(entry.contact, key)].append(f"{where} ({key})")
+        if entry.contact.source.url:
+            places[entry.contact.source.url].append(f"{where} (source)")
     return dict(places)
 
 

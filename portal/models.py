@@ -125,12 +125,42 @@ class Contact(Strict):
     """Le site web du service (https://…)."""
     horaires: str | None = None
     """Les horaires d'ouverture ou d'accueil téléphonique."""
+    formulaire: Url | None = None
+    """Le formulaire de contact en ligne du service (https://…)."""
+    annuaire: Url | None = None
+    """Une page qui trouve le service local, par exemple « trouver votre MDPH » (https://…)."""
     note: str | None = None
     """Une précision utile au lecteur."""
     source: Source
     """D'où viennent ces coordonnées, et quand elles ont été lues."""
     statut: Statut = "a-verifier"
     """« verifie » si les coordonnées ont été confirmées, sinon « a-verifier »."""
+
+    @property
+    def reachable(self) -> bool:
+        """The reach rule: a phone, an email, a contact form or a page that finds the local office."""
+        return bool(self.telephone or self.email or self.formulaire or self.annuaire)
+
+
+RegionCode = Annotated[str, Field(pattern=r"^\d{2}$")]
+DepartementCode = Annotated[str, Field(pattern=r"^(\d{2}|2A|2B|97\d)$")]
+
+
+class Zone(Strict):
+    """Where a fiche applies, when not everywhere in France: régions (INSEE codes) or départements."""
+
+    regions: list[RegionCode] = []
+    """Les codes INSEE des régions où la fiche s'applique, par exemple « 53 » pour la Bretagne."""
+    departements: list[DepartementCode] = []
+    """Les codes des départements où la fiche s'applique, par exemple « 56 »."""
+    note: str | None = None
+    """Une précision sur la zone, par exemple « accueille aussi des patients des régions voisines »."""
+
+    @model_validator(mode="after")
+    def _names_a_place(self) -> "Zone":
+        if not self.regions and not self.departements:
+            raise ValueError("zone-vide")
+        return self
 
 
 class Fiche(Strict):
@@ -176,8 +206,14 @@ class Fiche(Strict):
     """Les ids des fiches liées."""
     acteurs: list[FicheId] = []  # for a dispositif: the acteurs to contact for it
     """Pour un dispositif : les ids des acteurs à contacter."""
-    contact_national: Contact | None = None  # for an acteur: its national entry point
-    """Pour un acteur : son point d'entrée national."""
+    zone: Zone | None = None  # absent: the fiche applies everywhere in France
+    """Où la fiche s'applique, si ce n'est pas partout en France : régions ou départements."""
+    joindre: list[Contact] = []  # for an acteur: its national means, each reachable (the reach rule)
+    """Pour un acteur : comment le joindre au niveau national (numéro, courriel, formulaire, page qui trouve
+    le service local) ; chaque moyen a au moins un téléphone, un courriel, un formulaire ou un annuaire."""
+    si_aucun_contact: str | None = None  # what to do when the portal knows no way to reach it
+    """Pour un acteur : que faire quand le portail ne connaît aucun moyen de le joindre, par exemple « le service
+    de santé au travail de l'employeur, indiqué sur la fiche de paie ou par l'employeur »."""
     sources: list[Source] = Field(min_length=1)
     """Les sources de la fiche (au moins une), avec leur date."""
     mis_a_jour: date
@@ -210,7 +246,7 @@ class LocalContact(Contact):
 class Territoire(Strict):
     """One département's local contacts (content/territoires/<code>.yaml)."""
 
-    departement: Annotated[str, Field(pattern=r"^(\d{2}|2A|2B|97\d)$")]
+    departement: DepartementCode
     """Le code du département, égal au nom du fichier (« 56 », « 2A », « 974 »)."""
     mis_a_jour: date
     """La date de la dernière relecture du fichier (AAAA-MM-JJ)."""
@@ -218,6 +254,20 @@ class Territoire(Strict):
     """L'équipe qui tient ce territoire, jamais une personne."""
     contacts: list[LocalContact] = []
     """Les contacts locaux des acteurs dans le département."""
+
+
+class Region(Strict):
+    """One région's contacts, for every département of the région (content/regions/<code>.yaml)."""
+
+    region: RegionCode
+    """Le code INSEE de la région, égal au nom du fichier (« 53 » pour la Bretagne, « 27 » pour la
+    Bourgogne-Franche-Comté)."""
+    mis_a_jour: date
+    """La date de la dernière relecture du fichier (AAAA-MM-JJ)."""
+    responsable: str | None = None
+    """L'équipe qui tient cette région, jamais une personne."""
+    contacts: list[LocalContact] = []
+    """Les contacts régionaux des acteurs (Carsat, Transitions Pro, délégation Agefiph, PRITH…)."""
 
 
 class Terme(Strict):

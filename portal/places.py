@@ -20,7 +20,7 @@ from flask import current_app
 
 from portal.text import clean, fold
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 MAX_PLACE_CHARS = 100
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _ARTICLES = ("le ", "la ", "les ", "l ")
@@ -35,6 +35,8 @@ class Departement:
     code: str
     nom: str
     zone: str  # metro, drom, com
+    region: str = ""  # INSEE code of its région (« 53 » Bretagne); empty for a collectivité d'outre-mer
+    region_nom: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,11 @@ class Places:
     """The compact lookup: départements, names (communes, départements, régions) and codes postaux."""
 
     def __init__(self, data: dict):
-        self.departements = {code: Departement(code, nom, zone) for code, (nom, zone) in data["departements"].items()}
+        self.regions: dict[str, str] = data["regions"]  # INSEE code -> name
+        self.departements = {
+            code: Departement(code, nom, zone, region or "", self.regions.get(region or "", ""))
+            for code, (nom, zone, region) in data["departements"].items()
+        }
         # Entries stay tab-separated strings until used: a list per entry would double the memory of a worker.
         self._names: dict[str, list[str]] = data["names"]  # key -> ["name\tdep code\tkind", …]
         self._postcodes: dict[str, list[str]] = data["postcodes"]  # code postal -> ["commune\tdep code", …]
@@ -210,7 +216,8 @@ def build_lookup(data_dir: Path) -> dict:
             if f"{commune['nom']}\t{code}" not in entries:
                 entries.append(f"{commune['nom']}\t{code}")
     return {
-        "departements": {d["code"]: [d["nom"], d["zone"]] for d in departements},
+        "departements": {d["code"]: [d["nom"], d["zone"], d.get("region")] for d in departements},
+        "regions": {r["code"]: r["nom"] for r in read("regions.json")},
         "names": names,
         "postcodes": postcodes,
     }

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import PurePosixPath
 
 from portal.catalog import Catalog
 from portal.models import Fiche
@@ -39,16 +38,9 @@ def is_overdue(fiche: Fiche, today: date | None = None) -> bool:
 
 
 def _contacts(catalog: Catalog):
-    """(fiche id, contact, owner, file) for each national and local contact."""
-    any_file = next(iter(catalog.lines.values()), ("content/x/y.yaml", 1))[0]
-    content_folder = PurePosixPath(any_file).parent.parent  # fiche files are <content>/<kind>/<id>.yaml
-    for fiche in catalog.fiches.values():
-        if fiche.contact_national:
-            file = catalog.lines.get(fiche.id, ("", 1))[0]
-            yield fiche.id, fiche.contact_national, fiche.responsable, file
-    for code, territoire in catalog.territoires.items():
-        for contact in territoire.contacts:
-            yield contact.acteur, contact, territoire.responsable, str(content_folder / "territoires" / f"{code}.yaml")
+    """(fiche id, contact, owner, file) for each national, regional and local contact."""
+    for entry in catalog.contact_entries():
+        yield entry.acteur, entry.contact, entry.responsable, entry.file
 
 
 def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0) -> list[DueItem]:

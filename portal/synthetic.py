@@ -253,7 +253,7 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
         fiche.update({"sigle": sigle} if sigle else {})
         fiche["alias"] = alias
         if kind == "acteur":
-            fiche["contact_national"] = _contact(rng, titre, "France", "75001", "01", today)
+            fiche["joindre"] = [_contact(rng, titre, "France", "75001", "01", today)]
             contacts += 1
         _write(content / f"{kind}s" / f"{fiche_id}.yaml", fiche)
         count += 1

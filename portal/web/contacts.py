@@ -4,10 +4,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from portal.catalog import Catalog
-from portal.contacts import ActeurContacts, contacts_for
+from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
 from portal.content import current_catalog
-from portal.models import Fiche
 from portal.places import Candidate, Resolution, resolve_place
 from portal.web import wants_fragment
 
@@ -21,13 +19,21 @@ class ContactsAnswer:
     lieu: str
     pour: str | None
     resolution: Resolution | None = None
-    groups: list[ActeurContacts] = field(default_factory=list)
-    without_contact: list[Fiche] = field(default_factory=list)  # acteurs concerned, with no contact known here
+    groups: list[ActeurContacts] = field(default_factory=list)  # acteurs with a way to reach them, then the rest
     notices: list[str] = field(default_factory=list)
 
     @property
+    def reachable(self) -> list[ActeurContacts]:
+        return [group for group in self.groups if group.means]
+
+    @property
+    def without_contact(self) -> list[ActeurContacts]:
+        """Acteurs concerned that the portal cannot reach here: each says what to do instead."""
+        return [group for group in self.groups if not group.means]
+
+    @property
     def local_count(self) -> int:
-        return sum(1 for group in self.groups if not group.national)
+        return sum(1 for group in self.reachable if not group.national)
 
 
 def answer_request() -> ContactsAnswer:
@@ -43,18 +49,8 @@ def answer_request() -> ContactsAnswer:
         answer.resolution = resolve_place(lieu)
         departement = answer.resolution.departement
         if departement:
-            answer.groups = contacts_for(catalog, departement.code, answer.pour)
-            listed = {group.acteur.id for group in answer.groups}
-            answer.without_contact = [f for f in _acteurs_concerned(catalog, answer.pour) if f.id not in listed]
+            answer.groups = contacts_for(catalog, departement.code, departement.region, answer.pour)
     return answer
-
-
-def _acteurs_concerned(catalog: Catalog, pour: str | None) -> list[Fiche]:
-    target = catalog.fiches.get(pour) if pour else None
-    if target is None:
-        return catalog.of_type("acteur")
-    ids = [target.id] if target.type == "acteur" else target.acteurs
-    return [catalog.fiches[i] for i in ids if i in catalog.fiches]
 
 
 @bp.get("/contacts")
@@ -80,11 +76,6 @@ def _candidate_json(candidate: Candidate) -> dict:
     }
 
 
-def _contact_json(group: ActeurContacts, contact) -> dict:
-    data = contact.model_dump(mode="json", exclude_none=True)
-    return {"acteur": group.acteur.id, "acteur_titre": group.acteur.titre, "national": group.national, **data}
-
-
 @bp.get("/api/contacts")
 def contacts_api():
     """The same answer as JSON: the département and its contacts, or the candidates to choose from."""
@@ -102,9 +93,15 @@ def contacts_api():
     body["departement"] = _departement_json(resolution)
     body["lieu_reconnu"] = resolution.place
     body["url"] = url_for("contacts.contacts_page", lieu=resolution.departement.code, pour=answer.pour, _external=True)
-    body["contacts"] = [_contact_json(group, contact) for group in answer.groups for contact in group.contacts]
+    body["contacts"] = [means_json(group, means) for group in answer.groups for means in group.means]
+    body["mentions_locales"] = [mention_json(group, contact) for group in answer.groups for contact in group.mentions]
     body["sans_contact"] = [
-        {"acteur": f.id, "titre": f.titre, "url": url_for("directory.fiche_detail", fiche_id=f.id, _external=True)}
-        for f in answer.without_contact
+        {
+            "acteur": group.acteur.id,
+            "titre": group.acteur.titre,
+            "que_faire": group.instead,
+            "url": url_for("directory.fiche_detail", fiche_id=group.acteur.id, _external=True),
+        }
+        for group in answer.without_contact
     ]
     return jsonify(body)

@@ -10,7 +10,7 @@ from portal.models import Arbre
 from portal.store import count_result
 from portal.walk import Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
 from portal.web import wants_fragment
-from portal.web.orientation_contacts import local_contacts
+from portal.web.orientation_contacts import add_contacts, resolve_lieu
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
 api_bp = Blueprint("orientation_api", __name__, url_prefix="/api/orientation")
@@ -64,11 +64,14 @@ def step_context(walk: Walk, place: str) -> dict:
     context = {"tree": tree, "walk": walk, "summary": summary(walk), "params": walk.params(), "lieu": place}
     if walk.is_result:
         lines = [(catalog.fiches[line.fiche], line.raison) for line in result_lines(tree, walk.node)]
+        found = resolve_lieu(place) if place else None
+        if found:  # a regional dispositif is offered only where it exists
+            lines = [(fiche, reason) for fiche, reason in lines if found.applies(fiche)]
         context.update(
             result=tree.resultats[walk.node],
             lines=lines,
             todo=result_todo(tree, walk.node),
-            contacts=local_contacts(catalog, place, [fiche for fiche, _ in lines]) if place else None,
+            contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
             today=date.today(),
             url=step_url(tree, walk.params() + ([("lieu", place)] if place else []), _external=True),
         )

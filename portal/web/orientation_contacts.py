@@ -3,19 +3,22 @@
 from dataclasses import dataclass, field
 
 from portal.catalog import Catalog
-from portal.contacts import contacts_for
+from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
 from portal.models import Fiche
-from portal.places import resolve_place
+from portal.places import Departement, resolve_place
+from portal.zones import applies_in
 
 
 @dataclass
 class ActeurToCall:
-    """One acteur to call in the place, the fiches of the result it is for, and its contacts there."""
+    """One acteur to call in the place, the fiches of the result it is for, and its ways to reach it there."""
 
-    acteur: Fiche
-    contacts: tuple
-    national: bool  # no local contact known: the contacts are the acteur's national entry point
+    group: ActeurContacts
     pour: list[Fiche] = field(default_factory=list)
+
+    @property
+    def acteur(self) -> Fiche:
+        return self.group.acteur
 
 
 @dataclass
@@ -24,7 +27,7 @@ class LocalContacts:
 
     lieu: str  # what was typed
     place: str | None = None  # what was understood, e.g. « Vannes (56), Morbihan »
-    departement: str | None = None
+    departement: Departement | None = None
     choices: list[tuple[str, str]] = field(default_factory=list)  # homonyms or near names: (label, `lieu` value)
     message: str | None = None
     suggested: bool = False  # the choices are near names of an unknown place, not homonyms
@@ -35,10 +38,14 @@ class LocalContacts:
         return {
             "saisi": self.lieu,
             "lieu": self.place,
-            "departement": self.departement,
+            "departement": self.departement.code if self.departement else None,
             "choix": [{"libelle": label, "lieu": value} for label, value in self.choices],
             "message": self.message,
         }
+
+    def applies(self, fiche: Fiche) -> bool:
+        """Whether `fiche` exists in the place (always, while the place is not known)."""
+        return self.departement is None or applies_in(fiche, self.departement.code, self.departement.region)
 
     def as_json(self) -> list[dict]:
         return [
@@ -46,38 +53,44 @@ class LocalContacts:
                 "acteur": item.acteur.id,
                 "titre": item.acteur.titre,
                 "pour": [fiche.id for fiche in item.pour],
-                "national": item.national,
-                "contacts": [contact.model_dump(mode="json", exclude_none=True) for contact in item.contacts],
+                "national": item.group.national,
+                "contacts": [means_json(item.group, means) for means in item.group.means],
+                "mentions_locales": [mention_json(item.group, contact) for contact in item.group.mentions],
+                "que_faire": item.group.instead,
             }
             for item in self.acteurs
         ]
 
 
-def local_contacts(catalog: Catalog, lieu: str, fiches: list[Fiche]) -> LocalContacts:
-    """Resolve `lieu` (homonyms are offered, never picked) and list each acteur to call there, once, with the
-    fiches of the result it is for, in the order of the result."""
+def resolve_lieu(lieu: str) -> LocalContacts:
+    """Resolve `lieu`: the département, or the homonyms or near names to choose from (never picked)."""
     resolution = resolve_place(lieu)
     found = LocalContacts(lieu=lieu, message=resolution.message)
     if resolution.departement is None:
         found.choices = [(c.label, c.lieu) for c in resolution.candidats or resolution.suggestions]
         found.suggested = not resolution.candidats
         return found
-    departement = resolution.departement
-    found.departement = departement.code
+    departement = found.departement = resolution.departement
     found.place = (
         f"{resolution.place}, {departement.nom} ({departement.code})"
         if resolution.place
         else (f"{departement.nom} ({departement.code})")
     )
+    return found
+
+
+def add_contacts(found: LocalContacts, catalog: Catalog, fiches: list[Fiche]) -> LocalContacts:
+    """List each acteur to call in the resolved place, once, with the fiches of the result it is for, in the
+    order of the result."""
+    if found.departement is None:
+        return found
     by_acteur: dict[str, ActeurToCall] = {}
     for fiche in fiches:
-        groups = contacts_for(catalog, departement.code, pour=fiche.id)
+        groups = contacts_for(catalog, found.departement.code, found.departement.region, pour=fiche.id)
         if not groups:
             found.without.append(fiche)
         for group in groups:
-            item = by_acteur.setdefault(
-                group.acteur.id, ActeurToCall(group.acteur, tuple(group.contacts), group.national)
-            )
+            item = by_acteur.setdefault(group.acteur.id, ActeurToCall(group))
             if fiche.id != group.acteur.id:
                 item.pour.append(fiche)
     found.acteurs = list(by_acteur.values())

@@ -32,13 +32,11 @@ def _fiche_or_404(fiche_id: str):
 
 
 def contact_names(fiche_id: str) -> list[str]:
-    """The names of the contacts a report on `fiche_id` may be about: national, then local."""
+    """The names of the contacts a report on `fiche_id` may be about: national, regional, then local."""
     catalog = current_catalog()
     fiche = catalog.fiches[fiche_id]
-    names = [fiche.contact_national.nom] if fiche.contact_national else []
-    for territoire in catalog.territoires.values():
-        names += [contact.nom for contact in territoire.contacts if contact.acteur == fiche_id]
-    return names
+    names = [entry.contact.nom for entry in catalog.contact_entries() if entry.acteur == fiche.id]
+    return list(dict.fromkeys(names))
 
 
 def _known_contact(fiche_id: str, name: str | None) -> str | None:
