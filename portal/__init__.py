@@ -21,8 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.content import install_content
     from portal.web import dev
 
+    dev.init_app(app)  # first: the preview fingerprints the files before they are loaded
     install_content(app)
     web.init_app(app)
-    dev.init_app(app)
     cli.init_app(app)
     return app

@@ -124,16 +124,21 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     )
 
 
-def content_version(content_dir: Path, trees_dir: Path | None) -> str:
-    """The hash of every content file's name and bytes: what the index and tables are keyed by."""
+def content_version(content_dir: Path, trees_dir: Path | None, *, with_cases: bool = False) -> str:
+    """The hash of every content file's name and bytes: what the index and tables are keyed by. Cas types are
+    checks, not served content: they make a new version only `with_cases` (the preview, which checks them)."""
     digest = hashlib.sha256()
     for folder in (content_dir, trees_dir):
         if folder and folder.is_dir():
             for path in sorted(folder.rglob("*.yaml")):
-                if path.name.endswith(".cas.yaml"):
-                    continue  # cas types are checks, not served content: they do not make a new version
+                if path.name.endswith(".cas.yaml") and not with_cases:
+                    continue
+                try:
+                    data = path.read_bytes()
+                except FileNotFoundError:  # removed while we listed: the next look sees it gone
+                    continue
                 digest.update(str(path.relative_to(folder)).encode())
-                digest.update(path.read_bytes())
+                digest.update(data)
     return digest.hexdigest()[:16]
 
 

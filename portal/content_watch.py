@@ -3,27 +3,21 @@
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
 
-from portal.catalog import load_catalog
+from portal.catalog import content_version, load_catalog
 from portal.content import serve_catalog
 from portal.diagnostics import ContentError, Problem
 
 
-def content_fingerprint(content_dir: str | Path, trees_dir: str | Path | None) -> tuple:
-    """Name, time and size of every content file: cheap to compute, changes when an editor saves or adds one."""
-    entries = []
-    for folder in (content_dir, trees_dir):
-        if folder and Path(folder).is_dir():
-            for path in sorted(Path(folder).rglob("*.yaml")):
-                try:
-                    stat = path.stat()
-                except FileNotFoundError:  # removed while we listed: the next look sees it gone
-                    continue
-                entries.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(entries)
+def content_fingerprint(content_dir: str | Path, trees_dir: str | Path | None) -> str:
+    """The hash of every content file's name and bytes, cas types included (4 ms on the real content). Not
+    times and sizes: a file system that stamps times by the second, or an edit that keeps the size, would hide
+    a save made in the same second as the previous one."""
+    return content_version(Path(content_dir), Path(trees_dir) if trees_dir else None, with_cases=True)
 
 
 def content_problems(app: Flask) -> tuple[Problem, ...]:
@@ -51,23 +45,31 @@ def reload_content(app: Flask) -> bool:
 
 
 class ContentWatcher:
-    """Checks the content files at most every `interval` seconds (on requests) and reloads them on change."""
+    """Checks the content files at most every `interval` seconds (on requests) and reloads them on change.
 
-    def __init__(self, app: Flask, interval: float):
-        self.app, self.interval = app, interval
+    Created before the content is first loaded, so that a file saved while the portal starts is seen at the
+    first request; `clock` is there for the tests."""
+
+    def __init__(self, app: Flask, interval: float, clock: Callable[[], float] = time.monotonic):
+        self.app, self.interval, self.clock = app, interval, clock
         self.fingerprint = content_fingerprint(app.config["CONTENT_DIR"], app.config["TREES_DIR"])
-        self.checked_at = time.monotonic()
+        self.checked_at = clock()
         self._lock = threading.Lock()
 
-    def poll(self) -> None:
-        """Reload if a file changed since the last look (one thread reloads; the others go on serving)."""
-        if time.monotonic() - self.checked_at < self.interval or not self._lock.acquire(blocking=False):
-            return
+    def poll(self) -> bool:
+        """Reload if a file changed since the last look (one thread reloads; the others go on serving);
+        True when a change was found."""
+        if self.clock() - self.checked_at < self.interval or not self._lock.acquire(blocking=False):
+            return False
         try:
-            self.checked_at = time.monotonic()
+            self.checked_at = self.clock()
             fingerprint = content_fingerprint(self.app.config["CONTENT_DIR"], self.app.config["TREES_DIR"])
-            if fingerprint != self.fingerprint:
-                self.fingerprint = fingerprint
-                reload_content(self.app)
+            if fingerprint == self.fingerprint:
+                return False
+            reload_content(self.app)
+            # Only now: a page served meanwhile from the old content carries the old fingerprint, so the
+            # preview sees the change when it polls.
+            self.fingerprint = fingerprint
+            return True
         finally:
             self._lock.release()

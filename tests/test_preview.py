@@ -1,5 +1,7 @@
 """Live preview (`portal serve --dev`): content reloads on change; broken content gives a French problems page."""
 
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -100,3 +102,61 @@ def test_check_runs_even_when_the_default_content_is_broken(content, monkeypatch
     result = CliRunner().invoke(main, ["check", "--contenu", str(content), "--arbres", str(content.parent / "trees")])
     assert result.exit_code == 1
     assert "crpe.yaml:" in result.output and "vouliez-vous dire « a-verifier » ?" in result.output
+
+
+def page_fingerprint(html: str) -> str:
+    return re.search(r'data-dev-empreinte="([0-9a-f]+)"', html).group(1)
+
+
+def test_each_preview_page_carries_the_content_it_was_made_from(content, tmp_path):
+    # The page compares /dev/etat with its own fingerprint, not with the first answer it got: a save made
+    # between the page and the first poll (the first second and a half, before) now reloads it.
+    client = make_app(content, tmp_path, DEV=True).test_client()
+    shown = page_fingerprint(client.get("/fiches/essai-encadre").text)
+    assert client.get("/dev/etat").get_json()["empreinte"] == shown
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (relu)")
+    assert client.get("/dev/etat").get_json()["empreinte"] != shown
+    page = client.get("/fiches/essai-encadre").text
+    assert "<h1>Essai encadré (relu)" in page and page_fingerprint(page) != shown
+
+
+def test_a_save_that_keeps_the_size_and_the_time_is_seen(content, tmp_path):
+    # A file system that stamps times by the second (or a save within the same clock tick) keeps mtime and
+    # size when one letter changes: only the bytes tell.
+    app = make_app(content, tmp_path, DEV=True)
+    fiche = content / "dispositifs" / "essai-encadre.yaml"
+    before = fiche.stat()
+    edit(fiche, "titre: Essai encadré", "titre: Essai Encadré")
+    os.utime(fiche, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fiche.stat().st_size == before.st_size
+    assert app.extensions["portal_watcher"].poll() is True
+    assert "<h1>Essai Encadré" in app.test_client().get("/fiches/essai-encadre").text
+
+
+def test_a_file_saved_while_the_portal_starts_is_seen_at_the_first_request(content, tmp_path, monkeypatch):
+    import portal.content
+
+    real_load = portal.content.load_catalog
+
+    def load_then_save(*args):
+        catalog = real_load(*args)  # the editor saves while the portal builds its index, after the read
+        edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+        return catalog
+
+    monkeypatch.setattr(portal.content, "load_catalog", load_then_save)
+    client = make_app(content, tmp_path, DEV=True).test_client()
+    assert "<h1>Essai encadré (v2)" in client.get("/fiches/essai-encadre").text
+
+
+def test_production_reload_looks_at_most_every_interval(content, tmp_path):
+    from portal.content_watch import ContentWatcher
+
+    now = [100.0]
+    app = make_app(content, tmp_path)
+    watcher = ContentWatcher(app, interval=10, clock=lambda: now[0])
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+    now[0] = 109.9
+    assert watcher.poll() is False  # not yet: at most one look every 10 s
+    now[0] = 110.0
+    assert watcher.poll() is True
+    assert watcher.poll() is False  # seen once

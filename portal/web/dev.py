@@ -1,7 +1,5 @@
 """Live preview: reload content on change; in dev mode, broken content gives a French page of its problems."""
 
-import hashlib
-
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 
 from portal.content_watch import ContentWatcher, content_problems
@@ -12,15 +10,19 @@ bp = Blueprint("dev", __name__, url_prefix="/dev")
 _ALWAYS = {"static", "dev.state"}
 
 
+def dev_fingerprint() -> str:
+    """The fingerprint of the content files as last loaded: each preview page carries the one it was made
+    from, and reloads itself as soon as /dev/etat gives another (static/js/portal.js)."""
+    return current_app.extensions["portal_watcher"].fingerprint
+
+
 @bp.get("/etat")
 def state():
     """The content state as JSON; the preview page polls it and reloads itself when it changes."""
-    watcher = current_app.extensions["portal_watcher"]
     served = current_app.extensions.get("portal_catalog")
-    digest = hashlib.sha256(repr(watcher.fingerprint).encode()).hexdigest()[:16]
     return jsonify(
         {
-            "empreinte": digest,
+            "empreinte": dev_fingerprint(),
             "version": served.version if served else None,
             "problemes": sum(1 for p in content_problems(current_app) if p.severity == "erreur"),
         }
@@ -41,7 +43,8 @@ def _watch():
 
 
 def init_app(app: Flask) -> None:
-    """Dev mode (PORTAL_DEV=1 or `portal serve --dev`) watches every request; production every N seconds if set."""
+    """Dev mode (PORTAL_DEV=1 or `portal serve --dev`) watches every request; production every N seconds if set.
+    Called before the content is first loaded: a file saved during the start is then seen at the first request."""
     interval = 0.0 if app.config.get("DEV") else float(app.config.get("RELOAD_SECONDS") or 0)
     if not app.config.get("DEV") and interval <= 0:
         return
@@ -49,4 +52,5 @@ def init_app(app: Flask) -> None:
     app.before_request(_watch)
     if app.config.get("DEV"):
         app.jinja_env.auto_reload = True  # a template edited during the preview shows at the next page too
+        app.jinja_env.globals["dev_fingerprint"] = dev_fingerprint
         app.register_blueprint(bp)

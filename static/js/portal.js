@@ -30,15 +30,16 @@
   });
 
   // Editors' live preview (dev mode only): poll the content state and reload the page when a file changed.
+  // The page says which content it was made from: a save made before the first poll is not taken as the start.
   var devState = document.documentElement.getAttribute("data-dev-etat");
   if (devState && window.fetch) {
-    var seen = null;
-    window.setInterval(function () {
+    var shown = document.documentElement.getAttribute("data-dev-empreinte");
+    var poll = function () {
       fetch(devState, { cache: "no-store" }).then(function (response) { return response.json(); }).then(function (state) {
-        if (seen !== null && state.empreinte !== seen) { window.location.reload(); }
-        seen = state.empreinte;
+        if (state.empreinte !== shown) { window.location.reload(); }
       }).catch(function () { /* the server restarts: try again at the next tick */ });
-    }, 1500);
+    };
+    window.setInterval(poll, 1000);
   }
 
   // Buttons that need JavaScript are hidden until it runs.
