@@ -2,6 +2,7 @@
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,10 +126,7 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
             f" ({meaning[0].lower()}{meaning[1:]})" if meaning else ""
         )
     if kind == "extra_forbidden":
-        known = _known_keys(model, loc[:-1])
-        guess = nearest(name, known)
-        hint = f"vouliez-vous dire « {guess} » ?" if guess else "clés permises : " + ", ".join(sorted(known))
-        return f"la clé « {name} » n'existe pas dans ce format", hint
+        return f"la clé « {name} » n'existe pas dans ce format", _refused_key_hint(name, model, loc)
     if kind == "literal_error":
         allowed = re.findall(r"'((?:[^'\\]|\\.)*)'", str(context.get("expected", "")))
         guess = nearest(str(value), allowed)
@@ -185,6 +183,88 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
         f"la valeur de « {name} » n'a pas la forme attendue",
         "comparez avec une fiche existante qui remplit cette clé",
     )
+
+
+# Keys written from habit or from another format, and the keys that say the same thing: the first one the
+# place accepts is proposed (« remarque » is `note:` in a contact, `description:` in a fiche).
+SAME_MEANING: dict[str, tuple[str, ...]] = {
+    "remarque": ("note", "description"),
+    "remarques": ("note", "description"),
+    "commentaire": ("note", "description"),
+    "commentaires": ("note", "description"),
+    "precision": ("note", "description"),
+    "info": ("note", "description"),
+    "infos": ("note", "description"),
+    "notes": ("note", "description"),
+    "tel": ("telephone",),
+    "phone": ("telephone",),
+    "numero": ("telephone",),
+    "mail": ("email",),
+    "courriel": ("email",),
+    "mel": ("email",),
+    "e_mail": ("email",),
+    "web": ("site",),
+    "site_web": ("site",),
+    "url": ("site",),
+    "lien": ("site", "url"),
+    "adresse_postale": ("adresse",),
+    "nom": ("titre",),
+    "titre": ("nom",),
+    "source": ("sources",),
+    "sources": ("source",),
+    "contact": ("joindre",),
+    "contacts": ("joindre",),
+    "coordonnees": ("joindre",),
+    "verifier": ("a_verifier",),
+    "a_verifier": ("a_verifier",),
+    "a_confirmer": ("a_verifier",),
+    "etat": ("statut",),
+    "verifie": ("statut",),
+    "liens": ("liees",),
+    "voir_aussi": ("liees",),
+    "dispositifs": ("pour",),
+    "date": ("vu_le", "mis_a_jour"),
+    "mise_a_jour": ("mis_a_jour",),
+}
+
+# Keys refused here because the same thing is written elsewhere: (a key that tells the place, where to write it).
+ELSEWHERE: dict[str, tuple[tuple[str, str], ...]] = {
+    "mis_a_jour": (
+        ("source", "un contact est daté par `vu_le:` de sa `source:` (le jour où ses coordonnées ont été lues)"),
+    ),
+    "responsable": (("source", "un contact a le responsable de son fichier : `responsable:` en haut du fichier"),),
+    "telephone": (
+        ("joindre", "les coordonnées d'un acteur s'écrivent sous `joindre:`, une entrée par moyen de le joindre"),
+    ),
+    "email": (
+        ("joindre", "les coordonnées d'un acteur s'écrivent sous `joindre:`, une entrée par moyen de le joindre"),
+    ),
+    "site": (
+        ("joindre", "les coordonnées d'un acteur s'écrivent sous `joindre:`, une entrée par moyen de le joindre"),
+    ),
+}
+
+
+def _folded(key: str) -> str:
+    """« À vérifier », « a-verifier » and « a_verifier » alike: lowercase ASCII, words joined by « _ »."""
+    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_key).strip("_")
+
+
+def _refused_key_hint(name: str, model: type[BaseModel], loc: tuple) -> str:
+    """What to write instead of a refused key: the key that means the same here, the place where it goes, the
+    nearest spelling, or else the list of keys this place accepts."""
+    known = _known_keys(model, loc[:-1])
+    folded = _folded(name)
+    for candidate in SAME_MEANING.get(folded, ()):
+        if candidate in known and candidate != name:
+            meaning = _field_description(model, (*loc[:-1], candidate))
+            return f"utilisez `{candidate}:` à la place" + (f" ({meaning[0].lower()}{meaning[1:]})" if meaning else "")
+    for marker, hint in ELSEWHERE.get(folded, ()):
+        if marker in known:
+            return hint
+    guess = nearest(name, known)
+    return f"vouliez-vous dire « {guess} » ?" if guess else "clés permises : " + ", ".join(sorted(known))
 
 
 def _field_description(model: type[BaseModel], loc: tuple) -> str:

@@ -74,9 +74,10 @@ def review_command(content_dir: Path, trees_dir: Path, within: int) -> None:
     for item in items:
         when = "à relire depuis" if item.due <= today else "à relire le"
         owner = f" — responsable : {item.owner}" if item.owner else " — sans responsable"
+        to_check = f" — à vérifier : {item.a_verifier}" if item.a_verifier else ""
         click.echo(
             f"{when} le {date_fr(item.due)} : {item.kind_label} « {item.label} » ({item.fiche_id}), "
-            f"relu le {date_fr(item.checked)}{owner} — {item.file}"
+            f"relu le {date_fr(item.checked)}{owner} — {item.file}{to_check}"
         )
     click.echo(f"{len(items)} élément(s) à relire.")
 

@@ -135,6 +135,8 @@ class Contact(Strict):
     """D'où viennent ces coordonnées, et quand elles ont été lues."""
     statut: Statut = "a-verifier"
     """« verifie » si les coordonnées ont été confirmées, sinon « a-verifier »."""
+    a_verifier: str | None = None  # as on a fiche; optional here, since contacts are « a-verifier » by default
+    """Ce qui reste à vérifier pour ce contact, comme pour une fiche (facultatif) ; affiché à côté du contact."""
 
     @property
     def reachable(self) -> bool:

@@ -21,6 +21,7 @@ class DueItem:
     due: date
     owner: str | None
     file: str
+    a_verifier: str | None = None  # what the editor wrote is still to check, on the fiche or the contact
 
     @property
     def kind_label(self) -> str:
@@ -51,10 +52,14 @@ def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0)
         due = fiche_review_date(fiche)
         if (due - today).days <= within_days:
             file = catalog.lines.get(fiche.id, ("", 1))[0]
-            items.append(DueItem("fiche", fiche.id, fiche.titre, fiche.mis_a_jour, due, fiche.responsable, file))
+            items.append(
+                DueItem(
+                    "fiche", fiche.id, fiche.titre, fiche.mis_a_jour, due, fiche.responsable, file, fiche.a_verifier
+                )
+            )
     for fiche_id, contact, owner, file in _contacts(catalog):
         checked = contact.source.vu_le
         due = review_date(checked, CONTACT_REVIEW_MONTHS)
         if (due - today).days <= within_days:
-            items.append(DueItem("contact", fiche_id, contact.nom, checked, due, owner, file))
+            items.append(DueItem("contact", fiche_id, contact.nom, checked, due, owner, file, contact.a_verifier))
     return sorted(items, key=lambda item: (item.due, item.kind, item.label))

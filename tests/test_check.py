@@ -156,3 +156,38 @@ def test_check_reads_the_folders_the_portal_serves(content, monkeypatch):
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1
     assert "dispositifs/crpe.yaml:1:1: erreur [titre]" in result.output
+
+
+def test_a_contact_says_what_remains_to_check_like_a_fiche(content, tmp_path):
+    from flask import render_template
+
+    from portal import create_app
+
+    write(
+        content,
+        "territoires/56.yaml",
+        (content / "territoires" / "56.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    note: Coordonnées à confirmer.\n",
+            "    telephone: 02 97 00 00 56\n    a_verifier: le numéro du standard, qui change en 2027\n",
+        ),
+    )
+    result = run_check(content)
+    assert result.exit_code == 0, result.output
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(content),
+            "TREES_DIR": str(content.parent / "trees"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "test",
+        }
+    )
+    contacts = app.test_client().get("/api/contacts?lieu=56").get_json()["contacts"]
+    assert [c["a_verifier"] for c in contacts if "a_verifier" in c] == ["le numéro du standard, qui change en 2027"]
+    contact = app.extensions["portal_catalog"].territoires["56"].contacts[0]
+    with app.test_request_context("/contacts?lieu=56"):
+        shown = render_template("partials/contact.html", contact=contact, portee="local")
+    assert '<p class="contact-note">À vérifier : le numéro du standard, qui change en 2027</p>' in shown

@@ -232,3 +232,49 @@ def test_yaml_syntax_errors_are_explained_in_french(content, old, new, expected)
     assert code == 1
     assert len(reported) == 1 and expected in reported[0], "\n".join(lines)
     assert "while " not in reported[0] and "expected" not in reported[0]
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "expected"),
+    [
+        (
+            "territoires/56.yaml",
+            "    note: Coordonnées à confirmer.",
+            "    remarque: Coordonnées à confirmer.",
+            "56.yaml:6:5: erreur [contacts[0].remarque] : la clé « remarque » n'existe pas dans ce format — "
+            "utilisez `note:` à la place (une précision utile au lecteur)",
+        ),
+        (
+            CRPE,
+            "rqth: non-requise",
+            "rqth: non-requise\nremarque: Voir aussi l'essai encadré.",
+            "crpe.yaml:10:1: erreur [remarque] : la clé « remarque » n'existe pas dans ce format — "
+            "utilisez `description:` à la place (le texte de la fiche ; une ligne vide sépare les paragraphes)",
+        ),
+        (
+            "territoires/56.yaml",
+            "    note: Coordonnées à confirmer.",
+            "    à vérifier: le numéro",
+            "[contacts[0].à vérifier] : la clé « à vérifier » n'existe pas dans ce format — "
+            "utilisez `a_verifier:` à la place (ce qui reste à vérifier pour ce contact",
+        ),
+        (
+            "territoires/56.yaml",
+            "    note: Coordonnées à confirmer.",
+            "    mis_a_jour: 2026-11-22",
+            "[contacts[0].mis_a_jour] : la clé « mis_a_jour » n'existe pas dans ce format — "
+            "un contact est daté par `vu_le:` de sa `source:`",
+        ),
+        (
+            "territoires/56.yaml",
+            "    nom: Cap emploi du Morbihan",
+            "    nom: Cap emploi du Morbihan\n    tel: 02 97 00 00 00",
+            "[contacts[0].tel] : la clé « tel » n'existe pas dans ce format — utilisez `telephone:` à la place",
+        ),
+    ],
+)
+def test_a_refused_key_says_what_to_write_instead(content, relative, old, new, expected):
+    edit(content, relative, old, new)
+    code, lines = check(content)
+    assert code == 1
+    assert any(expected in line for line in lines), "\n".join(lines)

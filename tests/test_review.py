@@ -54,15 +54,19 @@ def test_revue_lists_due_fiches_oldest_first_with_their_owner(content):
     lines = result.output.splitlines()
     assert "fiche « Convention de rééducation professionnelle en entreprise » (crpe)" in lines[0]
     assert "responsable : PRITH Bretagne" in lines[0] and "dispositifs/crpe.yaml" in lines[0]
+    assert lines[0].endswith("— à vérifier : La page ameli de la CRPE n'a pas été relue.")
     assert "(visite-pre-reprise)" in lines[1] and "sans responsable" in lines[1]
     assert lines[-1] == "2 élément(s) à relire."
     assert "essai-encadre" not in result.output
 
 
 def test_revue_dans_includes_contacts_coming_due(content):
+    territoire = content / "territoires" / "56.yaml"
+    text = territoire.read_text(encoding="utf-8")
+    territoire.write_text(text.replace("    note: Coordonnées à confirmer.", "    a_verifier: le gestionnaire"))
     result = revue(content, "--dans", "200")
     assert "contact « Cap emploi du Morbihan » (cap-emploi)" in result.output
-    assert "territoires/56.yaml" in result.output
+    assert "territoires/56.yaml — à vérifier : le gestionnaire" in result.output
 
 
 def test_revue_says_when_nothing_is_due(tmp_path, content):
