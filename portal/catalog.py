@@ -152,15 +152,16 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | Non
     try:
         document = load_yaml(path)
     except YamlSyntaxError as error:
-        problems.append(
+        problems.extend(
             Problem(
                 relative(path, root),
-                error.line,
-                error.column,
+                found.line,
+                found.column,
                 "",
-                error.message,
+                found.message,
                 "corrigez la syntaxe YAML à cette ligne",
             )
+            for found in error.problems
         )
         return None
     if not isinstance(document.data, dict):

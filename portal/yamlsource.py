@@ -1,5 +1,6 @@
 """Read a YAML file into plain Python data while remembering the line of every key."""
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,16 +25,27 @@ class YamlDocument:
         return (1, 1)
 
 
-class YamlSyntaxError(Exception):
-    """A file that is not valid YAML; carries the line, the column and a French explanation."""
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """One place where a file is not valid YAML: line, column (1-based) and a French explanation."""
 
-    def __init__(self, line: int, column: int, message: str):
-        super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+    line: int
+    column: int
+    message: str
+
+
+class YamlSyntaxError(Exception):
+    """A file that is not valid YAML; carries every independent problem found, in line order."""
+
+    def __init__(self, problems: list[SyntaxProblem]):
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = sorted(problems, key=lambda problem: (problem.line, problem.column))
 
 
 # libyaml's parser when PyYAML was built with it: several times faster on large content.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAB = "une tabulation est utilisée pour indenter ; remplacez-la par des espaces"
 
 _PROBLEMS_FR = [
     (
@@ -41,8 +53,8 @@ _PROBLEMS_FR = [
         "un « : » est mal placé ; vérifiez l'indentation de cette ligne "
         "et mettez entre guillemets un texte qui contient « : »",
     ),
-    ("tab character", "une tabulation est utilisée pour indenter ; remplacez-la par des espaces"),
-    ("found character '\\t'", "une tabulation est utilisée pour indenter ; remplacez-la par des espaces"),
+    ("tab character", _TAB),
+    ("found character '\\t'", _TAB),
     (
         "did not find expected key",
         "l'indentation ne correspond pas à la clé précédente ; alignez les clés de même niveau",
@@ -100,62 +112,140 @@ def _french(problem: str) -> str:
 
 
 def load_yaml(path: Path) -> YamlDocument:
-    """Parse `path`; raise YamlSyntaxError (in French) when it is not valid YAML."""
+    """Parse `path`; raise YamlSyntaxError (in French) listing every problem found when it is not valid YAML."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise YamlSyntaxError(1, 1, "le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8") from error
+        raise YamlSyntaxError(
+            [SyntaxProblem(1, 1, "le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8")]
+        ) from error
     try:
         node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as error:
-        problem = f"{error.context or ''} {error.problem or ''}"
-        # An unclosed bracket or quote is noticed lines later: point at where it was opened.
-        opened = any(words in problem for words in _UNCLOSED)
-        mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlSyntaxError(line, column, _french(problem)) from error
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(1, 1, _french(str(error))) from error
+        raise YamlSyntaxError(syntax_problems(text, _problem(error, text.splitlines()))) from error
     document = YamlDocument(path=path, data=None)
+    problems: list[SyntaxProblem] = []
     if node is not None:
-        document.data = _convert(node, (), document)
+        document.data = _convert(node, (), document, problems)
+    if problems:
+        raise YamlSyntaxError(problems)
     return document
 
 
-def _convert(node: yaml.Node, key_path: Path_, document: YamlDocument) -> object:
+def _problem(error: yaml.YAMLError, lines: list[str]) -> SyntaxProblem:
+    """The French problem of one PyYAML error, at the line an editor must look at."""
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return SyntaxProblem(1, 1, _french(str(error)))
+    problem = f"{error.context or ''} {error.problem or ''}"
+    # An unclosed bracket or quote is noticed lines later: point at where it was opened.
+    opened = any(words in problem for words in _UNCLOSED)
+    mark = (error.context_mark if opened else None) or error.problem_mark or error.context_mark
+    if mark is None:
+        return SyntaxProblem(1, 1, _french(problem))
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    # libyaml words a tab in the indentation in several ways, some of them about reserved characters.
+    if "\t" in text[: len(text) - len(text.lstrip(" \t"))]:
+        return SyntaxProblem(mark.line + 1, mark.column + 1, _TAB)
+    return SyntaxProblem(mark.line + 1, mark.column + 1, _french(problem))
+
+
+def _parse_problem(lines: list[str], start: int, end: int) -> SyntaxProblem | None:
+    """The problem of lines[start:end] parsed alone (earlier lines left blank, so lines and columns hold)."""
+    try:
+        yaml.compose("\n" * start + "".join(lines[start:end]), Loader=_LOADER)
+    except yaml.YAMLError as error:
+        return _problem(error, lines)
+    return None
+
+
+def syntax_problems(text: str, first: SyntaxProblem) -> list[SyntaxProblem]:
+    """Every independent syntax problem of `text`, whose whole parse stopped at `first`.
+
+    PyYAML stops at the first problem. Each top-level key (and, inside a failing one, each of its list items
+    or sub-keys) is parsed again on its own, so that a problem in `sources:` does not hide another one in
+    `contacts:`. A problem found on the line where the whole parse stopped keeps that parse's words."""
+    lines = text.splitlines(keepends=True)
+    found = _block_problems(lines, 0, len(lines)) or [first]
+    if len(found) == 1:
+        return [first]
+    return list(dict.fromkeys(first if problem.line == first.line else problem for problem in found))
+
+
+def _significant(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    # A tab counts as the editor showed it (8 columns): the line is read as a child of the key above it.
+    line = line.expandtabs(8)
+    return len(line) - len(line.lstrip(" "))
+
+
+# A header whose value is a block of text (« description: >- »): what follows is text, never parsed as keys.
+_TEXT_BLOCK = re.compile(r"[:-]\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _block_problems(lines: list[str], start: int, end: int) -> list[SyntaxProblem]:
+    """The problems of lines[start:end]: if it does not parse, those of each sibling block (lines that start at
+    its smallest indentation, with the lines below them), else of its content below the first line."""
+    problem = _parse_problem(lines, start, end)
+    if problem is None:
+        return []
+    starts = [i for i in range(start, end) if _significant(lines[i])]
+    if not starts:
+        return [problem]
+    margin = min(_indent(lines[i]) for i in starts)
+    heads = [starts[0]] + [i for i in starts[1:] if _indent(lines[i]) == margin]
+    if len(heads) > 1:
+        bounds = zip(heads, [*heads[1:], end], strict=True)
+        found = [found for head, tail in bounds for found in _block_problems(lines, head, tail)]
+        return found or [problem]
+    head = heads[0]
+    if head + 1 < end and not _TEXT_BLOCK.search(lines[head].rstrip("\n")):
+        return _block_problems(lines, head + 1, end) or [problem]
+    return [problem]
+
+
+def _convert(node: yaml.Node, key_path: Path_, document: YamlDocument, problems: list[SyntaxProblem]) -> object:
     document.positions.setdefault(key_path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
-            key = str(_scalar(key_node))
+            key = str(_scalar(key_node, problems))
             if key in result:
-                raise YamlSyntaxError(
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                    f"la clé « {key} » apparaît deux fois ; gardez-en une seule",
+                problems.append(
+                    SyntaxProblem(
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        f"la clé « {key} » apparaît deux fois ; gardez-en une seule",
+                    )
                 )
+                continue
             document.positions[(*key_path, key)] = (
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
             )
-            result[key] = _convert(value_node, (*key_path, key), document)
+            result[key] = _convert(value_node, (*key_path, key), document, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*key_path, index), document) for index, item in enumerate(node.value)]
-    return _scalar(node)
+        return [_convert(item, (*key_path, index), document, problems) for index, item in enumerate(node.value)]
+    return _scalar(node, problems)
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _scalar(node: yaml.Node) -> object:
+def _scalar(node: yaml.Node, problems: list[SyntaxProblem]) -> object:
     """Build one scalar with PyYAML's own resolver (dates, numbers, booleans as YAML 1.1 reads them)."""
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if not isinstance(node, yaml.ScalarNode):
-        raise YamlSyntaxError(line, column, "une clé ne peut pas être une liste ou un dictionnaire")
+        problems.append(SyntaxProblem(line, column, "une clé ne peut pas être une liste ou un dictionnaire"))
+        return None
     try:
         return _CONSTRUCTOR.construct_object(node)
-    except ValueError as error:
-        raise YamlSyntaxError(
-            line, column, f"la valeur « {node.value} » n'est pas une date possible ; écrivez AAAA-MM-JJ"
-        ) from error
+    except ValueError:
+        problems.append(
+            SyntaxProblem(line, column, f"la valeur « {node.value} » n'est pas une date possible ; écrivez AAAA-MM-JJ")
+        )
+        return None

@@ -278,3 +278,58 @@ def test_a_refused_key_says_what_to_write_instead(content, relative, old, new, e
     code, lines = check(content)
     assert code == 1
     assert any(expected in line for line in lines), "\n".join(lines)
+
+
+def syntax_lines(content: Path, name: str) -> list[str]:
+    code, lines = check(content)
+    assert code == 1
+    return [line for line in lines if f"{name}:" in line]
+
+
+def test_every_independent_syntax_problem_of_a_file_is_reported_at_once(content):
+    edit(content, CRPE, "titre: Convention", "titre: {Convention")
+    edit(content, CRPE, "etapes: [reprise, apres-inaptitude]", "etapes: [reprise, apres-inaptitude")
+    edit(content, CRPE, "statut: a-verifier", "statut: @a-verifier")
+    reported = syntax_lines(content, "crpe.yaml")
+    assert [line.split(": erreur")[0].split("crpe.yaml:")[1] for line in reported] == ["2:8", "8:9", "17:9"]
+    assert "un dictionnaire entre accolades n'est pas fermé" in reported[0]
+    assert "une liste entre crochets n'est pas fermée" in reported[1]
+    assert "une valeur commence par un caractère réservé" in reported[2]
+    assert not any("expected" in line or "while " in line for line in reported)
+
+
+TERRITOIRE = """departement: "56"
+mis_a_jour: 2026-11-22
+description: >-
+  Un texte: avec deux points
+  - et un tiret, qui n'est pas une liste
+contacts:
+  - acteur: cap-emploi
+    nom: Cap emploi: Morbihan
+    telephone: 02 97 00 00 00
+  - acteur: service-social-assurance-maladie
+    nom: Service social
+\ttelephone: "36 46"
+  - acteur: cap-emploi
+    nom: "Cap emploi, antenne de Lorient
+    email: lorient@example.fr
+"""
+
+
+def test_each_broken_contact_of_a_territory_is_reported(content):
+    (content / "territoires" / "56.yaml").write_text(TERRITOIRE, encoding="utf-8")
+    reported = syntax_lines(content, "56.yaml")
+    assert len(reported) == 3, reported  # the text block with « : » and « - » is text, not a problem
+    assert "56.yaml:8:" in reported[0] and "un « : » est mal placé" in reported[0]
+    assert "56.yaml:12:1:" in reported[1] and "une tabulation est utilisée pour indenter" in reported[1]
+    assert "56.yaml:14:10:" in reported[2] and "fermez les guillemets" in reported[2]
+
+
+def test_duplicate_keys_and_impossible_dates_are_all_reported(content):
+    edit(content, CRPE, "mis_a_jour: 2026-11-22", "mis_a_jour: 2026-02-30\nstatut: verifie")
+    edit(content, CRPE, "vu_le: 2026-11-22", "vu_le: 2026-04-31")
+    reported = syntax_lines(content, "crpe.yaml")
+    assert len(reported) == 3, reported
+    assert "n'est pas une date possible" in reported[0] and "« 2026-04-31 »" in reported[0]
+    assert "« 2026-02-30 »" in reported[1]
+    assert "la clé « statut » apparaît deux fois" in reported[2]
