@@ -73,6 +73,12 @@ def test_every_editor_route_refuses_an_anonymous_visitor(app, client, report_id)
         assert list_reports(session)[0].status == "ouvert"  # the anonymous POST closed nothing
 
 
+def test_the_public_login_page_shows_no_terminal_command(client):
+    page = client.get("/editeurs/connexion").text
+    assert "Demandez-le à l&#39;équipe qui gère le portail" in page or "Demandez-le à l'équipe" in page
+    assert "<code>" not in page and "portal " not in page  # the command is in docs/guide-editeur.md
+
+
 def test_wrong_password_and_unknown_name_are_refused_alike(client, editor):
     for name, password in [("claire", "mauvais mot de passe"), ("inconnu", PASSWORD)]:
         response = login(client, name, password)
