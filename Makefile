@@ -31,6 +31,7 @@ assets: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid.min.js
 
 # Check the content, then derive the SQL tables and the search index before any worker serves.
 build: install

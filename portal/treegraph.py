@@ -15,8 +15,11 @@ def _id(kind: str, value: str) -> str:
 
 
 def tree_mermaid(tree: Arbre) -> str:
-    """The tree as a Mermaid `flowchart TD`: steps as questions, answers as labelled edges, results as ends."""
-    lines = ["flowchart TD"]
+    """The tree as a Mermaid `flowchart LR`: steps as questions, answers as labelled edges, results as ends.
+
+    Left to right: a question has up to four answers and a tree some forty results, so drawn top-down the real
+    médecin du travail tree is 16,000 pixels wide; left to right, 2,300 wide and read by scrolling down."""
+    lines = ["flowchart LR"]
     for node_id, step in tree.noeuds.items():
         lines.append(f"    {_id('q', node_id)}{{{_text(tree.questions[step.question].texte)}}}")
     for result_id, result in tree.resultats.items():

@@ -153,6 +153,21 @@ def test_trees_page_answers_without_trees(client, editor):
     assert "<h1>Arbres d&#39;orientation</h1>" in page or "<h1>Arbres d'orientation</h1>" in page
 
 
+def test_trees_page_draws_each_tree_and_keeps_its_text(client, editor):
+    login(client)
+    response = client.get("/editeurs/arbres")
+    page = response.text
+    assert '<pre class="mermaid mermaid-text" data-titre="Médecin du travail (test)">flowchart LR' in page
+    assert re.search(r'<script src="/static/vendor/mermaid\.min\.js\?v=[0-9a-f]+" defer></script>', page)
+    assert re.search(r'<script src="/static/js/trees\.js\?v=[0-9a-f]+" defer></script>', page)
+    # Mermaid writes inline styles into its SVG: this page alone allows them; scripts stay the portal's own.
+    policy = dict(part.split(" ", 1) for part in response.headers["Content-Security-Policy"].split("; "))
+    assert policy["style-src"] == "'self' 'unsafe-inline'" and policy["script-src"] == "'self'"
+    assert policy["default-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in client.get("/editeurs/").headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/editeurs/revue").headers["Content-Security-Policy"]
+
+
 def test_editor_accounts_from_the_command_line(runner, editor):
     assert "claire" in runner.invoke(args=["editeur", "liste"]).output
     short = runner.invoke(args=["editeur", "ajouter", "bob"], input="court\ncourt\n")

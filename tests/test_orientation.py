@@ -158,7 +158,7 @@ def test_tree_graph_prints_mermaid(runner):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("flowchart TD\n")
+    assert result.output.startswith("flowchart LR\n")
     assert 'q_etape -->|"À la reprise"| r_reprise' in result.output
     missing = runner.invoke(args=["tree-graph", "nulle-part", "--arbres", str(FIXTURES / "trees")])
     assert missing.exit_code == 1 and "L'arbre « nulle-part » n'existe pas" in missing.output

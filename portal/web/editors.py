@@ -13,6 +13,7 @@ from portal.store import get_session
 from portal.treegraph import tree_mermaid
 from portal.trees import result_counts
 from portal.web.csrf import check_csrf
+from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
 
@@ -140,6 +141,7 @@ def review_page():
 
 @bp.get("/arbres")
 def trees_page():
-    """Each orientation tree as a Mermaid graph (text), to read or paste into a Mermaid viewer."""
+    """Each orientation tree drawn by Mermaid (static/js/trees.js), its Mermaid text shown without JavaScript."""
     graphs = [(tree, tree_mermaid(tree)) for tree in current_catalog().trees.values()]
-    return render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=result_counts())
+    page = render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=result_counts())
+    return page, {"Content-Security-Policy": CONTENT_SECURITY_POLICY_INLINE_STYLES}

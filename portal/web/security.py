@@ -20,6 +20,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# One page only, the editors' trees (/editeurs/arbres), also allows inline styles. Mermaid, which draws the
+# trees, writes a <style> element and style="" attributes into every SVG it makes, and has no setting to do
+# otherwise: under the strict policy the shapes come out black and unreadable. Scripts stay 'self' only; the
+# page is behind the editors' login; its text comes from the reviewed YAML, escaped by Jinja and sanitised by
+# Mermaid (securityLevel "strict"); CSS alone cannot run code, and img-src/connect-src keep it from reaching
+# another site.
+CONTENT_SECURITY_POLICY_INLINE_STYLES = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

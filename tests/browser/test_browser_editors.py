@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import accounts
+from portal.config import ROOT
 from portal.store import get_session
 
 EDITOR, PASSWORD = "coordination-prith", "un mot de passe assez long"
@@ -82,3 +83,43 @@ def test_editor_pages_have_no_serious_accessibility_violation(axe_page, axe, edi
     expect(axe_page.locator("h1")).to_have_text("Espace éditeurs")
     axe_page.goto(path)
     assert not [v["id"] for v in axe(axe_page) if v["impact"] in {"serious", "critical"}]
+
+
+def log_in(page) -> None:
+    page.goto("/editeurs/connexion")
+    page.get_by_label("Nom d'éditeur").fill(EDITOR)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("h1")).to_have_text("Espace éditeurs")
+
+
+def test_trees_page_draws_each_tree_under_its_policy(page, editor_account, screenshot):
+    if not (ROOT / "static" / "vendor" / "mermaid.min.js").exists():
+        pytest.fail("static/vendor/mermaid.min.js manque : lancez « make install » (copié depuis node_modules).")
+    log_in(page)
+    page.goto("/editeurs/arbres")
+    graph = page.locator("figure.tree-graph svg")
+    expect(graph).to_have_count(1)  # the fixture has one tree
+    expect(graph).to_have_attribute("aria-label", "Graphe de l'arbre « Médecin du travail (test) »")
+    expect(graph.get_by_text("Où en est la personne ?")).to_be_visible()
+    expect(graph.get_by_text("En arrêt de travail")).to_be_visible()  # an answer, on its arrow
+    box = graph.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300, box
+    # Questions are drawn grey, not black: Mermaid's inline styles were applied (no CSP violation either:
+    # the `page` fixture fails the test on any console error).
+    fill = page.evaluate("() => getComputedStyle(document.querySelector('figure.tree-graph svg .node polygon')).fill")
+    assert fill != "rgb(0, 0, 0)", fill
+    text = page.locator("details pre.mermaid")
+    expect(text).to_be_hidden()
+    page.get_by_text("Texte Mermaid de l'arbre").click()
+    expect(text).to_contain_text("flowchart LR")
+    screenshot(page, "editeurs-arbres")
+
+
+def test_trees_page_without_javascript_shows_the_mermaid_text(page_without_js, editor_account):
+    log_in(page_without_js)
+    page_without_js.goto("/editeurs/arbres")
+    expect(page_without_js.locator("pre.mermaid")).to_contain_text("flowchart LR")
+    expect(page_without_js.locator("pre.mermaid")).to_be_visible()
+    expect(page_without_js.locator("svg")).to_have_count(0)
+
