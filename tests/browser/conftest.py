@@ -62,6 +62,26 @@ def live_server(live_app) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.fixture
+def serve_app(request):
+    """serve_app(app) serves another app (the editors' preview on a copy of the content…) on a free loopback port
+    until the test ends, and returns its address."""
+
+    def serve(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            server.shutdown()
+            thread.join(timeout=10)
+
+        request.addfinalizer(stop)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium (never a downloaded one); skipped with a French reason when absent, except in CI."""
@@ -129,6 +149,19 @@ def page(browser, live_server, request, problems):
     page = _new_page(browser, live_server, request)
     problems.watch(page)
     yield page
+    assert not problems.messages, "Le navigateur a signalé : " + " | ".join(problems.messages)
+
+
+@pytest.fixture
+def page_at(browser, request, problems):
+    """page_at(base_url) opens a page like `page`, on another server (see serve_app)."""
+
+    def open_page(base_url: str):
+        page = _new_page(browser, base_url, request)
+        problems.watch(page)
+        return page
+
+    yield open_page
     assert not problems.messages, "Le navigateur a signalé : " + " | ".join(problems.messages)
 
 

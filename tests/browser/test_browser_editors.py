@@ -1,11 +1,13 @@
-"""« Signaler une erreur » and the editor area in a real browser, with and without JavaScript; axe on each."""
+"""« Signaler une erreur », the editor area and the editors' preview in a real browser, with and without
+JavaScript; axe on each."""
 
 import re
+import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from portal import accounts
+from portal import accounts, create_app
 from portal.config import ROOT
 from portal.store import get_session
 
@@ -123,3 +125,25 @@ def test_trees_page_without_javascript_shows_the_mermaid_text(page_without_js, e
     expect(page_without_js.locator("pre.mermaid")).to_be_visible()
     expect(page_without_js.locator("svg")).to_have_count(0)
 
+
+def test_preview_reloads_a_change_saved_before_its_first_look(serve_app, page_at, tmp_path):
+    # The preview used to take its first poll (1.5 s after the page) as its starting point: a file saved in
+    # between was never shown. The page now knows which content it was made from.
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
+    (tmp_path / "trees").mkdir()
+    app = create_app(
+        {
+            "DEV": True,
+            "CONTENT_DIR": str(tmp_path / "content"),
+            "TREES_DIR": str(tmp_path / "trees"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "preview-test",
+        }
+    )
+    page = page_at(serve_app(app))
+    page.goto("/fiches/essai-encadre")
+    expect(page.locator("h1")).to_contain_text("Essai encadré")
+    fiche = tmp_path / "content" / "dispositifs" / "essai-encadre.yaml"
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("titre: Essai encadré", "titre: Essai encadré (relu)"))
+    expect(page.locator("h1")).to_contain_text("Essai encadré (relu)", timeout=5_000)
