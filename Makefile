@@ -1,36 +1,52 @@
-# The two commands of the README: `make run` (install, build, serve) and `make test` (install, lint, all tests).
+# `make run` (install what serving needs, build, serve) and `make test` (install the test tools too, lint, all
+# tests); shortcuts for the editors' commands: `make check`, `make preview`, `make revue`, `make build`.
 VENV ?= .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
 PORT ?= 5000
+# Only the command line sets HOST (`make run HOST=0.0.0.0`): some shells export HOST, the machine's name.
+ifneq ($(origin HOST),command line)
+HOST := 127.0.0.1
+endif
 
-.PHONY: run test install lint system-deps assets build
+.PHONY: run test install install-dev lint system-deps assets build check preview revue
 
 run: install build
-	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
+	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
-test: install system-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install-dev system-deps lint
 	$(BIN)/pytest
 
-install: $(VENV)/.installed assets
+# What running the portal needs: the Python package and its dependencies, htmx, Mermaid, the communes dataset.
+install: $(VENV)/.installed-run node_modules/.installed-run assets
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# Then what the tests need: pytest, ruff, hypothesis, Playwright, axe-core. The full npm install comes first: on
+# a fresh clone it stands for the production one, which is then not run as well.
+install-dev: $(VENV)/.installed-dev node_modules/.installed-dev install
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+# `npm ci` starts from an empty node_modules, stamps included: a full install also stands for the production one,
+# and a production install (after a lock change) drops the development stamp with the development packages.
+node_modules/.installed-run: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
 	touch $@
 
-# htmx comes from the npm registry (exact pin, lock file) and is copied, never committed.
-assets: node_modules/.installed
+node_modules/.installed-dev: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installed-run $@
+
+# htmx and Mermaid come from the npm registry (exact pins, lock file) and are copied, never committed.
+assets: node_modules/.installed-run
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
-	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
 	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid.min.js
 
 # Check the content, then derive the SQL tables and the search index before any worker serves.
@@ -38,10 +54,20 @@ build: install
 	$(BIN)/portal check --sans-avertissements
 	$(BIN)/portal build
 
+# The editors' commands (docs/guide-editeur.md), without activating the environment first.
+check: install
+	$(BIN)/portal check
+
+preview: install
+	$(BIN)/portal serve --dev --host $(HOST) --port $(PORT)
+
+revue: install
+	$(BIN)/portal revue
+
 # Debian packages the test suite drives (browser tests, PostgreSQL store tests); root installs them once.
 system-deps:
 	bash scripts/system-deps.sh
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -36,3 +36,10 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "n'est proposé par aucun résultat d'arbre",
     ]:
         assert warning in guide, warning
+
+
+def test_the_readme_says_how_to_change_the_address_and_port_of_make_run():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "PORT ?= 5000" in makefile and "HOST := 127.0.0.1" in makefile
+    for variable in ("PORT", "HOST"):
+        assert f"`{variable}`" in README and f"make run {variable}=" in README, variable
