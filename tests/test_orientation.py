@@ -172,7 +172,9 @@ def test_result_with_a_place_lists_who_to_call_there(client):
     body = client.get(f"/api/orientation/medecin-du-travail?{RESULT.split('?')[1]}&lieu=56").json
     assert body["lieu"]["departement"] == "56"
     cap_emploi = next(item for item in body["resultat"]["contacts"] if item["acteur"] == "cap-emploi")
-    assert cap_emploi["national"] is False and cap_emploi["contacts"][0]["nom"] == "Cap emploi du Morbihan"
+    # The fixture's local Cap emploi has no coordinates: named, never shown alone, with what to do instead.
+    assert [m["nom"] for m in cap_emploi["mentions_locales"]] == ["Cap emploi du Morbihan"]
+    assert cap_emploi["contacts"] == [] and "MDPH" in cap_emploi["que_faire"]
     assert "essai-encadre" in cap_emploi["pour"]
 
 

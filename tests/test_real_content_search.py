@@ -67,15 +67,13 @@ def test_france_has_101_departements_and_17_territory_files(catalog):
 
 
 def test_every_departement_gets_an_answer(catalog):
-    """Local contacts where a territory file exists, national entry points elsewhere: never nothing."""
+    """Every acteur of every département comes with a way to reach it, or with what to do instead."""
     for departement in FRANCE:
-        groups = contacts_for(catalog, departement["code"])
+        groups = contacts_for(catalog, departement["code"], departement["region"])
         assert groups, departement["nom"]
-        local = [g for g in groups if not g.national]
-        if departement["code"] in catalog.territoires:
-            assert local, f"{departement['nom']} a un fichier de territoire mais aucun contact local"
-        else:
-            assert not local and all(g.contacts == (g.acteur.contact_national,) for g in groups)
+        for group in groups:
+            assert group.means or group.instead, (departement["nom"], group.acteur.id)
+            assert all(means.contact.reachable for means in group.means), (departement["nom"], group.acteur.id)
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +115,6 @@ def test_national_entry_points_where_no_local_contact_is_known(client):
     body = client.get("/api/contacts?lieu=75015").get_json()
     national = {c["acteur"]: c for c in body["contacts"] if c["national"]}
     assert national["cpam"]["telephone"] == "36 46" and national["cpam"]["statut"] == "verifie"
-    assert national["france-travail"]["site"] == "https://francetravail.fr"
+    assert national["france-travail"]["telephone"] == "39 49" and national["france-travail"]["statut"] == "a-verifier"
     assert {"mdph", "comete-france", "service-social-assurance-maladie"} <= set(national)
     assert "cap-emploi" in {a["acteur"] for a in body["sans_contact"]}

@@ -2,12 +2,15 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from portal.contacts import contacts_for, national_group
 from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
+from portal.places import MAX_PLACE_CHARS
 from portal.store import filter_fiche_ids
 from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
 from portal.web.errors import FicheNotFound
+from portal.web.orientation_contacts import resolve_lieu
 
 bp = Blueprint("directory", __name__)
 
@@ -54,6 +57,21 @@ def fiche_detail(fiche_id: str):
             return redirect(url_for("directory.fiche_detail", fiche_id=guess), code=301)
         abort(404, description=FicheNotFound(" ".join(WORD.findall(typed.replace("_", " ")))))
     related = [catalog.fiches[i] for i in fiche.liees if i in catalog.fiches]
-    acteurs = [catalog.fiches[i] for i in fiche.acteurs if i in catalog.fiches]
     cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
-    return render_template("fiches/detail.html", fiche=fiche, related=related, acteurs=acteurs, cited_by=cited_by)
+    return render_template(
+        "fiches/detail.html", fiche=fiche, related=related, cited_by=cited_by, **_reach(catalog, fiche)
+    )
+
+
+def _reach(catalog, fiche) -> dict:
+    """« Joindre » near the top: an acteur's means (its local ones too with `?lieu=`), or a dispositif's acteurs."""
+    lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
+    found = resolve_lieu(lieu) if lieu else None
+    departement = found.departement if found else None
+    if fiche.type == "dispositif":
+        groups = [national_group(catalog.fiches[i]) for i in fiche.acteurs if i in catalog.fiches]
+    elif departement:
+        groups = contacts_for(catalog, departement.code, departement.region, pour=fiche.id)
+    else:
+        groups = [national_group(fiche)]
+    return {"joindre": groups, "joindre_lieu": found}
