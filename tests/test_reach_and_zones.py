@@ -139,3 +139,13 @@ def test_the_checker_refuses_an_empty_zone(tmp_path):
         load_catalog(content)
     [problem] = [p for p in error.value.problems if p.severity == "erreur"]
     assert "la zone ne nomme ni région ni département" in problem.message
+
+
+def test_the_directory_narrows_to_a_place(client):
+    dijon = client.get("/fiches?type=dispositif&lieu=Dijon").text
+    assert "Fiches valables pour Dijon, Côte-d&#39;Or (21)" in dijon
+    assert "/fiches/moaij" not in dijon and "/fiches/arpij" not in dijon and "/fiches/crpe" in dijon
+    nantes = client.get("/fiches?type=dispositif&lieu=44000").text
+    assert "/fiches/moaij" in nantes and "/fiches/arpij" not in nantes
+    unknown = client.get("/fiches?type=dispositif&lieu=Xyzzyville").text
+    assert "Lieu non reconnu" in unknown and "/fiches/moaij" in unknown

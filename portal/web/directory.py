@@ -41,8 +41,22 @@ def fiche_list():
     filters, notices = read_filters()
     ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
     fiches = [fiche for fiche in current_catalog().fiches.values() if fiche.id in ids]
+    lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
+    fiches, notice = narrow_to_place(fiches, lieu)
+    notices += [notice] if notice else []
     template = "partials/fiche_list.html" if wants_fragment() else "fiches/list.html"
-    return render_template(template, fiches=fiches, filters=filters, notices=notices)
+    return render_template(template, fiches=fiches, filters=filters, notices=notices, lieu=lieu)
+
+
+def narrow_to_place(fiches: list, lieu: str) -> tuple[list, str | None]:
+    """The fiches that exist at `lieu` (national ones, and regional ones of its région), with a French notice."""
+    if not lieu:
+        return fiches, None
+    found = resolve_lieu(lieu)
+    if found.departement is None:
+        return fiches, f"Lieu non reconnu (« {lieu} ») : toutes les fiches sont montrées. {found.message or ''}".strip()
+    kept = [fiche for fiche in fiches if found.applies(fiche)]
+    return kept, f"Fiches valables pour {found.place} : les fiches nationales et celles de sa région."
 
 
 @bp.get("/fiches/<fiche_id>")
