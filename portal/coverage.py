@@ -14,7 +14,7 @@ LEVELS: dict[str, str] = {
     "local-a-verifier": "contact local à vérifier",
     "regional": "contact régional",
     "national": "national seulement",
-    "aucun": "aucun moyen de joindre",
+    "aucun": "aucun moyen connu",
 }
 
 
