@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         assets,
         contacts,
         coverage,
+        data_inclusion,
         directory,
         editors,
         errors,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(contacts.bp)
     app.register_blueprint(coverage.bp)
+    app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
     reports.init_app(app)
     app.register_blueprint(editors.bp)
