@@ -100,12 +100,6 @@ def _test_content(tmp: Path, extra: dict[str, str]) -> Path:
     """tests/fixtures/content plus `extra` files, in a temporary copy (never in the checkout)."""
     content = tmp / "content"
     shutil.copytree(FIXTURES / "content", content)
-    # The reach rule refuses an acteur with neither `joindre` nor `si_aucun_contact`, and the test content's
-    # Cap emploi has neither yet: until it says what to do instead, the copy does.
-    for path in (content / "acteurs").glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        if "\njoindre:" not in text and "\nsi_aucun_contact:" not in text:
-            path.write_text(text + "si_aucun_contact: Demandez ses coordonnées à la MDPH du département.\n", "utf-8")
     for name, text in extra.items():
         (content / name).parent.mkdir(exist_ok=True)
         (content / name).write_text(text, encoding="utf-8")
