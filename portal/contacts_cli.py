@@ -60,10 +60,11 @@ def import_command(fichier: Path, ecrire: bool, vu_le: date | None, content_dir:
     if plan.errors:
         click.echo(f"{len(plan.errors)} erreur(s) : rien n'a été écrit. Corrigez le tableur et relancez.", err=True)
         sys.exit(1)
-    for change in plan.changes:
+    for number, change in enumerate(plan.changes):
         what = "nouveau fichier" if change.old is None else "modifié"
         counts = f"{len(change.added)} contact(s) ajouté(s), {len(change.changed)} modifié(s)"
-        click.echo(f"\n{change.shown} ({what}) : {counts}")
+        separator = "\n" if number or plan.problems else ""  # a blank line between blocks, none at the top
+        click.echo(f"{separator}{change.shown} ({what}) : {counts}")
         click.echo(change.diff(), nl=False)
     summary = f"{plan.contacts} contact(s) lu(s), {plan.unchanged} déjà à jour"
     if not plan.changes:
