@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 from portal.catalog import load_catalog
 from portal.cli_options import content_option, trees_option
+from portal.contacts_cli import COMMANDS as contacts_commands
 from portal.diagnostics import ContentError
 from portal.editor_cli import COMMANDS as editor_commands
 from portal.tree_cli import COMMANDS as tree_commands
@@ -101,7 +102,7 @@ def coverage_command(departement: str | None) -> None:
         click.echo(f"{d.code} {d.nom} : {counts}{oldest}")
 
 
-for _command in (*editor_commands, *tree_commands):
+for _command in (*editor_commands, *tree_commands, *contacts_commands):
     main.add_command(_command)
 
 

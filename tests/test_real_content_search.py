@@ -61,9 +61,11 @@ DEPARTEMENTS = json.loads(
 FRANCE = [d for d in DEPARTEMENTS if d["zone"] in ("metro", "drom")]
 
 
-def test_france_has_101_departements_and_17_territory_files(catalog):
+def test_france_has_101_departements_and_90_territory_files(catalog):
+    """17 départements from the sources, plus the MDPH (89 départements) and Agefiph délégations (14 régions) of the
+    2019 Annuaire de l'administration (`portal contacts importer`)."""
     assert len(FRANCE) == 101
-    assert len(catalog.territoires) == 17
+    assert len(catalog.territoires) == 90 and len(catalog.regions) == 14
 
 
 def test_every_departement_gets_an_answer(catalog):
@@ -111,7 +113,7 @@ def test_change_notes_say_their_date_once(client):
 
 
 def test_national_entry_points_where_no_local_contact_is_known(client):
-    """Outside the 17 départements of the sources, « qui contacter » gives the sourced national entry points."""
+    """Where no local contact of an acteur is known, « qui contacter » gives its sourced national entry points."""
     body = client.get("/api/contacts?lieu=75015").get_json()
     national = {c["acteur"]: c for c in body["contacts"] if c["national"]}
     assert national["cpam"]["telephone"] == "36 46" and national["cpam"]["statut"] == "verifie"
