@@ -118,5 +118,30 @@ def test_national_entry_points_where_no_local_contact_is_known(client):
     national = {c["acteur"]: c for c in body["contacts"] if c["national"]}
     assert national["cpam"]["telephone"] == "36 46" and national["cpam"]["statut"] == "verifie"
     assert national["france-travail"]["telephone"] == "39 49" and national["france-travail"]["statut"] == "a-verifier"
-    assert {"mdph", "comete-france", "service-social-assurance-maladie"} <= set(national)
+    assert {"comete-france", "service-social-assurance-maladie"} <= set(national)
+    mdph = next(c for c in body["contacts"] if c["acteur"] == "mdph")  # Paris has its own, from the 2019 extract
+    assert mdph["portee"] == "local" and mdph["telephone"] and mdph["statut"] == "a-verifier"
     assert "cap-emploi" in {a["acteur"] for a in body["sans_contact"]}
+
+
+@pytest.mark.parametrize("departement", FRANCE, ids=[d["code"] for d in FRANCE])
+def test_every_departement_gives_three_numbers_and_no_entry_without_a_way_to_reach_it(client, departement):
+    body = client.get(f"/api/contacts?lieu={departement['code']}").get_json()
+    for contact in body["contacts"]:
+        assert contact.get("telephone") or contact.get("email") or contact.get("formulaire") or contact.get(
+            "annuaire"
+        ), contact["nom"]
+    phones = {contact["telephone"].replace(" ", "") for contact in body["contacts"] if contact.get("telephone")}
+    assert len(phones) >= 3, phones
+
+
+def test_vannes_gets_three_numbers_and_mdph_phones_cover_85_departements(client):
+    body = client.get("/api/contacts?lieu=Vannes").get_json()
+    assert len({c["telephone"] for c in body["contacts"] if c.get("telephone")}) >= 3
+    with_local_mdph = 0
+    for departement in FRANCE:
+        body = client.get(f"/api/contacts?lieu={departement['code']}&pour=mdph").get_json()
+        local = [c for c in body["contacts"] if c["portee"] == "local" and c.get("telephone")]
+        assert all(c["statut"] == "a-verifier" and c["source"]["publie_le"] == "2019-07-23" for c in local)
+        with_local_mdph += bool(local)
+    assert with_local_mdph >= 85
