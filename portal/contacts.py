@@ -116,4 +116,6 @@ def means_json(group: ActeurContacts, means: Means) -> dict:
 
 
 def mention_json(group: ActeurContacts, contact) -> dict:
-    return {"acteur": group.acteur.id, "nom": contact.nom, "note": contact.note, "statut": contact.statut}
+    """A service known in the place by name (and maybe its site) only: never shown without the acteur's means."""
+    data = {"acteur": group.acteur.id, "nom": contact.nom, "note": contact.note, "statut": contact.statut}
+    return data | ({"site": contact.site} if contact.site else {})
