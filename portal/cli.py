@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 from portal.catalog import load_catalog
 from portal.cli_options import content_option, trees_option
+from portal.contacts_cli import COMMANDS as contacts_commands
 from portal.diagnostics import ContentError
 from portal.editor_cli import COMMANDS as editor_commands
 from portal.tree_cli import COMMANDS as tree_commands
@@ -72,7 +73,36 @@ def build_command() -> None:
     click.echo(f"Contenu {catalog.version} prêt : {catalog.summary()}.")
 
 
-for _command in (*editor_commands, *tree_commands):
+@main.command("couverture")
+@click.option(
+    "--departement", "departement", default=None, help="Détailler un département, acteur par acteur (ex. 56)."
+)
+def coverage_command(departement: str | None) -> None:
+    """Afficher, pour chaque département, comment chaque acteur peut être joint, et les totaux."""
+    from portal.coverage import LEVELS
+    from portal.web.coverage import current_coverage
+
+    app = _create_app()
+    with app.app_context():
+        data = current_coverage()
+    if departement:
+        found = next((d for d in data.departements if d.code == departement.upper().zfill(2)), None)
+        if found is None:
+            raise click.UsageError(f"Département inconnu : « {departement} » (exemples : 56, 2A, 974).")
+        click.echo(f"{found.code} {found.nom} ({found.region_nom})")
+        for cell in found.cells:
+            since = f" ; source du {cell.oldest:%d/%m/%Y}" if cell.oldest else ""
+            click.echo(f"  {cell.acteur.titre} : {LEVELS[cell.level]}{since}")
+        return
+    total = ", ".join(f"{count} {LEVELS[level]}" for level, count in data.totals.items())
+    click.echo(f"{len(data.departements)} départements, {data.cells} couples département-acteur : {total}.")
+    for d in data.departements:
+        counts = ", ".join(f"{count} {LEVELS[level]}" for level, count in d.counts.items() if count)
+        oldest = f" ; source la plus ancienne : {d.oldest:%d/%m/%Y}" if d.oldest else ""
+        click.echo(f"{d.code} {d.nom} : {counts}{oldest}")
+
+
+for _command in (*editor_commands, *tree_commands, *contacts_commands):
     main.add_command(_command)
 
 

@@ -1,10 +1,10 @@
-"""The `--contenu` and `--arbres` options of every command: the folders the portal itself would serve."""
+"""The `--contenu`, `--arbres` and `--communes` options of the commands: the folders the portal itself would use."""
 
 from pathlib import Path
 
 import click
 
-from portal.config import ROOT
+from portal.config import PLACES_DATA_DIR, ROOT
 
 # Same defaults as the app (PORTAL_CONTENT_DIR, PORTAL_TREES_DIR): `portal check` checks what `portal build` serves.
 content_option = click.option(
@@ -24,4 +24,13 @@ trees_option = click.option(
     default=ROOT / "trees",
     show_default=True,
     help="Dossier des arbres d'orientation (ou variable PORTAL_TREES_DIR).",
+)
+places_option = click.option(
+    "--communes",
+    "places_dir",
+    type=click.Path(path_type=Path),
+    envvar="PORTAL_PLACES_DATA_DIR",
+    default=PLACES_DATA_DIR,
+    show_default=True,
+    help="Dossier du jeu officiel des communes et départements (ou variable PORTAL_PLACES_DATA_DIR).",
 )

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The official communes dataset, installed by npm (package @etalab/decoupage-administratif).
+PLACES_DATA_DIR = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 
 
 def settings_from_env(instance_path: str) -> dict:
@@ -16,10 +18,7 @@ def settings_from_env(instance_path: str) -> dict:
         "TREES_DIR": env("PORTAL_TREES_DIR", str(ROOT / "trees")),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"),
         "INDEX_DIR": env("PORTAL_INDEX_DIR", str(instance / "index")),
-        "PLACES_DATA_DIR": env(
-            "PORTAL_PLACES_DATA_DIR",
-            str(ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"),
-        ),
+        "PLACES_DATA_DIR": env("PORTAL_PLACES_DATA_DIR", str(PLACES_DATA_DIR)),
         "DEV": env("PORTAL_DEV", "0") == "1",
         "RELOAD_SECONDS": float(env("PORTAL_RELOAD_SECONDS", "0") or 0),
         "SESSION_COOKIE_HTTPONLY": True,

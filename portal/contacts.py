@@ -54,8 +54,9 @@ class ActeurContacts:
 def contacts_for(catalog: Catalog, departement: str, region: str = "", pour: str | None = None) -> list[ActeurContacts]:
     """Who to call in `departement` (a code: « 56 », « 2A », « 974 ») of région `region`, grouped by acteur.
 
-    Each acteur brings its reachable contacts of the département's territory file, of its région's file, then its
-    national means (`joindre`), most direct first; entries without coordinates are named in `mentions`.
+    Each acteur brings its reachable contacts of the département's territory file and of its région's file, most
+    direct first, or, when there is none, its national means (`joindre`); entries without coordinates are named
+    in `mentions`, beside the means that complete them.
     - `pour=None`: every acteur that exists there, the most directly reachable first.
     - `pour=<dispositif id>`: the acteurs the dispositif lists (in its order), then the acteurs of local or
       regional contacts whose `pour` names it; a contact whose `pour` names only other dispositifs is left out.
@@ -84,7 +85,8 @@ def contacts_for(catalog: Catalog, departement: str, region: str = "", pour: str
             continue
         mine = [(portee, c) for portee, c in near if c.acteur == acteur_id]
         means = [Means(c, portee) for portee, c in mine if c.reachable]
-        means += [Means(c, "national") for c in acteur.joindre]
+        if not means:  # the national means complete a place that has none of its own
+            means = [Means(c, "national") for c in acteur.joindre]
         means.sort(key=lambda m: m.rank)  # stable: the editor's order within a rank
         mentions = tuple(c for _, c in mine if not c.reachable)
         if means or acteur.si_aucun_contact:
@@ -92,6 +94,12 @@ def contacts_for(catalog: Catalog, departement: str, region: str = "", pour: str
     if target is None:
         groups.sort(key=lambda group: group.rank)  # stable: alphabetical within a rank
     return groups
+
+
+def national_group(acteur: Fiche) -> ActeurContacts:
+    """An acteur's national means alone (no place known), most direct first, or what to do instead."""
+    means = tuple(sorted((Means(c, "national") for c in acteur.joindre), key=lambda m: m.rank))
+    return ActeurContacts(acteur, means, (), None if means else acteur.si_aucun_contact)
 
 
 def means_json(group: ActeurContacts, means: Means) -> dict:
@@ -108,4 +116,6 @@ def means_json(group: ActeurContacts, means: Means) -> dict:
 
 
 def mention_json(group: ActeurContacts, contact) -> dict:
-    return {"acteur": group.acteur.id, "nom": contact.nom, "note": contact.note, "statut": contact.statut}
+    """A service known in the place by name (and maybe its site) only: never shown without the acteur's means."""
+    data = {"acteur": group.acteur.id, "nom": contact.nom, "note": contact.note, "statut": contact.statut}
+    return data | ({"site": contact.site} if contact.site else {})

@@ -223,6 +223,16 @@ def build_lookup(data_dir: Path) -> dict:
     }
 
 
+def official_departements(data_dir: str | Path) -> dict[str, Departement]:
+    """Every département of the official dataset, with its région: code -> Departement (« 2A », « 974 »…)."""
+    read = lambda name: json.loads((Path(data_dir) / name).read_text(encoding="utf-8"))  # noqa: E731
+    regions = {region["code"]: region["nom"] for region in read("regions.json")}
+    return {
+        d["code"]: Departement(d["code"], d["nom"], d["zone"], d.get("region") or "", regions.get(d.get("region"), ""))
+        for d in read("departements.json")
+    }
+
+
 def _dataset_key(data_dir: Path) -> str:
     package = data_dir.parent / "package.json"
     stamp = package.read_bytes() if package.exists() else str((data_dir / "communes.json").stat().st_size).encode()

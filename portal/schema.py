@@ -19,6 +19,11 @@ FORMATS: dict[str, tuple[str, str, str]] = {
         "Territoire",
         "Les contacts d'un département (content/territoires/<code>.yaml).",
     ),
+    "region": (
+        "Region",
+        "Région",
+        "Les contacts d'une région, pour chacun de ses départements (content/regions/<code>.yaml).",
+    ),
     "glossaire": ("Glossaire", "Glossaire", "Les sigles et synonymes du portail (content/glossaire.yaml)."),
     "arbre": (
         "Arbre",
@@ -90,7 +95,7 @@ def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
     return written
 
 
-_FOLDER_FORMATS = {"dispositifs": "fiche", "acteurs": "fiche", "territoires": "territoire"}
+_FOLDER_FORMATS = {"dispositifs": "fiche", "acteurs": "fiche", "territoires": "territoire", "regions": "region"}
 
 
 def expected_schema_for(path: Path, content_dir: Path, trees_dir: Path) -> str | None:

@@ -357,6 +357,10 @@ def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Prob
         except WalkError as failure:
             error(("cas", index, "reponses"), f"le cas « {case.nom} » ne fait pas un parcours : {failure}")
             continue
+        if walk.ignored:
+            reasons = " ; ".join(f"{item.question} = {item.code} : {item.reason}" for item in walk.ignored)
+            error(("cas", index, "reponses"), f"le cas « {case.nom} » a des réponses inutilisées ({reasons})")
+            continue
         if not walk.is_result:
             question = tree.noeuds[walk.node].question
             error(

@@ -10,7 +10,16 @@ RESERVED = ("lieu",)
 
 
 class WalkError(ValueError):
-    """Answers that do not make a walk of the tree; the message is a French sentence for the user."""
+    """A query string that cannot be read at all (a question answered twice); a French sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """An answer of the URL that this walk does not use, and why, in French (links outlive tree edits)."""
+
+    question: str
+    code: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class Walk:
     tree: Arbre
     answers: tuple[Answer, ...]
     node: str
+    ignored: tuple[Ignored, ...] = ()  # answers of the URL this walk does not use, each with its reason
+    pending: tuple[tuple[str, str], ...] = ()  # answers given ahead, kept until their question comes
 
     @property
     def is_result(self) -> bool:
@@ -49,13 +60,14 @@ class Walk:
         return [answer for answer in self.answers if answer.node is not None]
 
     def params(self, before: str | None = None) -> list[tuple[str, str]]:
-        """The query parameters of the answers given, or of those given before question `before`."""
+        """The query parameters of the answers given (and of those given ahead), or of those given before
+        question `before`."""
         params = []
         for answer in self.asked:
             if answer.question == before:
-                break
+                return params
             params.append((answer.question, answer.code))
-        return params
+        return params + list(self.pending)
 
 
 def _short(value: str) -> str:
@@ -80,8 +92,12 @@ def options(tree: Arbre, node: str) -> list[Option]:
 
 
 def walk_tree(tree: Arbre, params: Mapping[str, Sequence[str]] | Iterable[tuple[str, str]]) -> Walk:
-    """Follow the answers of `params` from the first step; raise WalkError for answers that make no walk."""
-    given = _answers_given(tree, params)
+    """Follow the answers of `params` from the first step, as far as they lead.
+
+    Links outlive tree edits: an answer this path does not ask is ignored (`ignored`, with its reason); an answer
+    given ahead is kept until its question comes (`pending`); an unknown or no longer offered answer stops the walk
+    at its question, asked again. Only a question answered twice raises WalkError: that URL cannot be read."""
+    given, ignored = _answers_given(tree, params)
     answers: list[Answer] = []
     used: set[str] = set()
     node = tree.debut
@@ -92,49 +108,70 @@ def walk_tree(tree: Arbre, params: Mapping[str, Sequence[str]] | Iterable[tuple[
         if code is None:
             break
         if code not in step.suites:
-            if code in question.reponses:
-                raise WalkError(
-                    f"La réponse « {question.reponses[code].libelle} » ne se propose pas à la question "
-                    f"« {question.texte} » après les réponses précédentes."
-                )
-            raise WalkError(f"« {_short(code)} » n'est pas une réponse possible à la question « {question.texte} ».")
+            offered = code in question.reponses
+            label = question.reponses[code].libelle if offered else _short(code)
+            reason = "n'est pas proposée après les réponses précédentes" if offered else "n'est plus une réponse"
+            ignored.append(Ignored(step.question, code, f"« {label} » {reason} : choisissez à nouveau"))
+            used.add(step.question)
+            break
         answers.append(Answer(step.question, code, node))
         used.add(step.question)
         for implied_question, implied_code in step.implique.get(code, {}).items():
             if given.get(implied_question, implied_code) != implied_code:
-                raise WalkError(
-                    f"Les réponses se contredisent : « {libelle(tree, step.question, code, node)} » implique "
-                    f"« {libelle(tree, implied_question, implied_code)} » pour la question "
-                    f"« {tree.questions[implied_question].texte} »."
+                ignored.append(
+                    Ignored(
+                        implied_question,
+                        given[implied_question],
+                        f"« {libelle(tree, step.question, code, node)} » implique "
+                        f"« {libelle(tree, implied_question, implied_code)} »",
+                    )
                 )
             answers.append(Answer(implied_question, implied_code, None))
             used.add(implied_question)
         node = step.suites[code]
-    for question_id in given:
-        if question_id not in used:
-            raise WalkError(
-                f"La question « {tree.questions[question_id].texte} » ne se pose pas avec ces réponses : "
-                "modifiez les réponses précédentes ou recommencez."
-            )
-    return Walk(tree, tuple(answers), node)
+    ahead = _questions_after(tree, node) if node in tree.noeuds else set()
+    pending = []
+    for question_id, code in given.items():
+        if question_id in used:
+            continue
+        if question_id in ahead:
+            pending.append((question_id, code))
+        else:
+            ignored.append(Ignored(question_id, code, "cette question ne se pose pas sur ce parcours"))
+    return Walk(tree, tuple(answers), node, tuple(ignored), tuple(pending))
 
 
-def _answers_given(tree: Arbre, params) -> dict[str, str]:
+def _questions_after(tree: Arbre, node: str) -> set[str]:
+    """The questions that may still be asked from step `node` on."""
+    seen, stack, questions = set(), [node], set()
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in tree.noeuds:
+            continue
+        seen.add(current)
+        questions.add(tree.noeuds[current].question)
+        stack.extend(tree.noeuds[current].suites.values())
+    return questions
+
+
+def _answers_given(tree: Arbre, params) -> tuple[dict[str, str], list[Ignored]]:
     pairs = (
         [(key, value) for key, values in params.items() for value in values]
         if isinstance(params, Mapping)
         else list(params)
     )
     given: dict[str, str] = {}
+    ignored: list[Ignored] = []
     for key, value in pairs:
         if key in RESERVED:
             continue
         if key not in tree.questions:
-            raise WalkError(f"« {_short(key)} » n'est pas une question de l'arbre « {tree.titre} ».")
+            ignored.append(Ignored(key, value, f"« {_short(key)} » n'est pas (ou plus) une question de cet arbre"))
+            continue
         if key in given:
             raise WalkError(f"La question « {tree.questions[key].texte} » a reçu plusieurs réponses.")
         given[key] = value
-    return given
+    return given, ignored
 
 
 def result_lines(tree: Arbre, result: str) -> list[Ligne]:

@@ -54,15 +54,17 @@ def test_a_code_postal_lists_the_local_contacts_grouped_by_acteur(client):
     assert "contact national" not in page  # every acteur here has a local contact
 
 
-def test_without_a_territory_file_each_acteur_gives_its_national_entry_point(client):
+def test_without_a_territory_file_each_acteur_gives_its_national_means_or_what_to_do(client):
     page = client.get("/contacts?lieu=Limoges").text
     assert "Haute-Vienne (87)" in page
-    assert "point d'entrée national" in page
-    assert page.count('<span class="badge">contact national</span>') == 2  # Cap emploi, service social
+    assert "comment joindre chaque acteur au niveau national" in page
+    assert page.count('<span class="badge">national</span>') == 2  # Cap emploi, service social
     assert 'href="tel:3646"' in page and 'href="https://www.capemploi.info"' in page
-    assert "acteur-spst" not in page  # no local contact, no national entry point: no contact card…
-    others = page[page.index("Sans coordonnées connues ici") :]
+    assert "Trouver le service de son département" in page  # the Cap emploi locator, by its purpose
+    assert "acteur-spst" not in page  # nothing reaches it: no contact card…
+    others = page[page.index("Sans coordonnées : que faire") :]
     assert '<a href="/fiches/spst">Service de prévention et de santé au travail</a>' in others  # …but named
+    assert "dont l&#39;employeur affiche les coordonnées" in others  # …with what to do instead
 
 
 def test_narrowed_to_a_dispositif(client):
@@ -165,9 +167,20 @@ def test_the_page_works_without_javascript_and_swaps_with_htmx(client):
 
 def test_a_fiche_offers_who_to_call_near_a_place(client):
     page = client.get("/fiches/essai-encadre").text
-    assert "Qui contacter près de" in page
-    assert '<input type="hidden" name="pour" value="essai-encadre">' in page
-    assert 'action="/contacts"' in page
+    reach = page[page.index('id="joindre"') : page.index('id="t-description"')]  # near the top
+    assert "Qui contacter" in reach and 'href="tel:3646"' in reach  # each acteur with its most direct means
+    assert '<input type="hidden" name="pour" value="essai-encadre">' in reach
+    assert 'action="/contacts"' in reach
+
+
+def test_an_acteur_fiche_shows_how_to_reach_it_then_its_local_office(client):
+    page = client.get("/fiches/cap-emploi").text
+    reach = page[page.index('id="joindre"') : page.index('id="t-description"')]
+    assert "Joindre" in reach and 'href="https://www.capemploi.info"' in reach  # national: the locator
+    local = client.get("/fiches/cap-emploi?lieu=Vannes").text
+    reach = local[local.index('id="joindre"') : local.index('id="t-description"')]
+    assert "Vannes, Morbihan (56)" in reach and 'href="tel:0297000056"' in reach
+    assert "capemploi.info" not in reach  # the local office answers: the national locator gives way
 
 
 # ---------------------------------------------------------------- contacts_for, as other code calls it
@@ -178,8 +191,10 @@ def test_contacts_for_without_pour_puts_local_contacts_first(catalog):
     assert [(g.acteur.id, g.national) for g in groups] == [
         ("cap-emploi", False),
         ("service-social-assurance-maladie", True),
+        ("spst", True),  # no means at all: last, with what to do instead
     ]
     assert groups[0].contacts[0].nom == "Cap emploi Réunion"
+    assert not groups[2].means and "employeur" in groups[2].instead
 
 
 def test_contacts_for_an_unknown_pour_is_empty(catalog):

@@ -78,7 +78,7 @@ def test_glossary_acronyms_get_abbr(client):
 
 def test_national_contact_is_labelled(client):
     page = client.get("/fiches/service-social-assurance-maladie").text
-    assert "contact national" in page
+    assert '<span class="badge">national</span>' in page
     assert 'href="tel:3646"' in page
 
 

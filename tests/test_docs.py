@@ -14,7 +14,10 @@ def test_every_setting_is_in_the_readme(name):
     assert f"| `{name}` |" in README, f"ajoutez {name} au tableau « Réglages » du README"
 
 
-@pytest.mark.parametrize("name", ["serve --dev", "revue", "liens", "schema", "retours", "editeur ajouter"])
+EDITOR_COMMANDS = ["serve --dev", "revue", "liens", "schema", "retours", "editeur ajouter"]
+
+
+@pytest.mark.parametrize("name", [*EDITOR_COMMANDS, "contacts importer", "contacts exporter"])
 def test_editor_commands_are_in_the_readme(name):
     assert f"`portal {name}" in README and name.split()[0] in main.commands
 
@@ -24,6 +27,7 @@ def test_editor_guide_covers_each_task_and_each_warning():
     for section in [
         "Ajouter une fiche",
         "Ajouter un contact",
+        "Importer un tableur de contacts",
         "Ajouter une branche",
         "Vérifier",
         "Prévisualiser",

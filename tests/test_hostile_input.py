@@ -77,6 +77,8 @@ API_ROUTES = {
     "/api/recherche": ["q", "type", "etape", "public", "page"],
     "/api/contacts": ["lieu", "pour"],
     "/api/glossaire": ["q"],
+    "/api/data-inclusion/structures": ["page", "size"],
+    "/api/data-inclusion/services": ["page", "size"],
 }
 # Real values mixed in, so that generated walks also go deep into the tree before meeting the hostile part.
 KNOWN_VALUES = [

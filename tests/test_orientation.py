@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from portal import create_app
 from portal.trees import result_counts
 
 TREE = "/orientation/medecin-du-travail"
@@ -72,24 +73,46 @@ def test_implied_answer_is_shown_and_not_asked(client):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("etape=en-vacances", "n&#39;est pas une réponse possible à la question « Où en est la personne ? »"),
         ("etape=reprise&etape=pendant-arret", "a reçu plusieurs réponses"),
-        ("etape=reprise&statut=independant", "Les réponses se contredisent"),
-        ("statut=salarie", "ne se pose pas avec ces réponses"),
-        ("etape=pendant-arret&statut=independant&situation=meme-poste", "ne se pose pas avec ces réponses"),
-        ("age=45", "n&#39;est pas une question de l&#39;arbre"),
         ("etape=reprise&lieu=a&lieu=b", "Le lieu est donné plusieurs fois"),
     ],
 )
-def test_answers_that_make_no_walk_get_a_french_400(client, query, message):
+def test_urls_that_cannot_be_read_get_a_french_400(client, query, message):
     response = client.get(f"{TREE}?{query}")
     assert response.status_code == 400
     assert message in response.text
 
 
+@pytest.mark.parametrize(
+    ("query", "notice", "asked"),
+    [
+        ("etape=en-vacances", "« en-vacances » n&#39;est plus une réponse", "Où en est la personne ?"),
+        ("etape=reprise&statut=independant", "« À la reprise » implique « Salarié »", None),
+        ("etape=pendant-arret&statut=independant&situation=meme-poste", "ne se pose pas sur ce parcours", None),
+        ("age=45&etape=reprise", "« age » n&#39;est pas (ou plus) une question de cet arbre", None),
+    ],
+)
+def test_answers_this_path_does_not_use_are_ignored_with_a_notice(client, query, notice, asked):
+    response = client.get(f"{TREE}?{query}")
+    assert response.status_code == 200
+    assert "Ce lien contenait des réponses que ce parcours n'utilise pas" in response.text
+    assert notice in response.text
+    if asked:
+        assert f"<legend data-focus-after-swap>{asked}</legend>" in response.text
+
+
+def test_an_answer_given_ahead_is_kept_until_its_question_comes(client):
+    page = client.get(f"{TREE}?statut=salarie").text
+    assert "<legend data-focus-after-swap>Où en est la personne ?</legend>" in page
+    assert '<input type="hidden" name="statut" value="salarie">' in page  # carried to the next step
+    assert "Ce lien contenait" not in page
+    page = client.get(f"{TREE}?statut=salarie&etape=pendant-arret").text
+    assert "<legend data-focus-after-swap>Quelle issue paraît possible ?</legend>" in page  # statut not asked
+
+
 def test_typed_values_are_never_echoed_unescaped(client):
     response = client.get(f"{TREE}?etape=<script>alert(1)</script>")
-    assert response.status_code == 400
+    assert response.status_code == 200 and "n&#39;est plus une réponse" in response.text
     assert "<script>alert(1)</script>" not in response.text
     page = client.get(f"{TREE}?etape=reprise&lieu=<b>Vannes</b>").text
     assert "<b>Vannes</b>" not in page
@@ -127,10 +150,15 @@ def test_api_answers_the_result_with_reasons(client):
     assert client.get("/api/orientation").json["arbres"][0]["id"] == "medecin-du-travail"
 
 
-def test_api_refuses_bad_answers_with_a_french_message(client):
+def test_api_lists_the_answers_it_ignored(client):
     response = client.get("/api/orientation/medecin-du-travail?etape=reprise&statut=independant")
-    assert response.status_code == 400
-    assert response.json["message"].startswith("Les réponses se contredisent")
+    assert response.status_code == 200 and response.json["resultat"]["id"] == "reprise"
+    assert response.json["ignorees"] == [
+        {"question": "statut", "code": "independant", "raison": "« À la reprise » implique « Salarié »"}
+    ]
+    assert response.json["avertissements"][0].startswith("Statut : Travailleur indépendant")
+    response = client.get("/api/orientation/medecin-du-travail?etape=reprise&etape=pendant-arret")
+    assert response.status_code == 400 and "plusieurs réponses" in response.json["message"]
 
 
 def test_each_result_shown_is_counted_anonymously(app, client):
@@ -172,7 +200,9 @@ def test_result_with_a_place_lists_who_to_call_there(client):
     body = client.get(f"/api/orientation/medecin-du-travail?{RESULT.split('?')[1]}&lieu=56").json
     assert body["lieu"]["departement"] == "56"
     cap_emploi = next(item for item in body["resultat"]["contacts"] if item["acteur"] == "cap-emploi")
-    assert cap_emploi["national"] is False and cap_emploi["contacts"][0]["nom"] == "Cap emploi du Morbihan"
+    # The fixture's local Cap emploi has no coordinates: named, never shown alone, with what to do instead.
+    assert [m["nom"] for m in cap_emploi["mentions_locales"]] == ["Cap emploi du Morbihan"]
+    assert cap_emploi["contacts"] == [] and "MDPH" in cap_emploi["que_faire"]
     assert "essai-encadre" in cap_emploi["pour"]
 
 
@@ -189,3 +219,48 @@ def test_an_unknown_place_suggests_near_names(client):
     page = client.get(f"{RESULT}&lieu=Vanes").text
     assert "Aucune commune, aucun département ni code postal ne correspond" in page
     assert "Vouliez-vous dire" in page and "Vannes (Morbihan, 56)" in page
+
+
+def test_links_outlive_a_tree_edit(tmp_path):
+    """A question removed and an answer renamed: the old links are still served, with a notice."""
+    import shutil
+
+    trees = tmp_path / "trees"
+    shutil.copytree(FIXTURES / "trees", trees)
+    (trees / "medecin-du-travail.cas.yaml").unlink()  # its cases speak of the tree before the edit
+    path = trees / "medecin-du-travail.yaml"
+    text = path.read_text()
+    text = text.replace("pendant-arret: {libelle: En arrêt de travail", "en-arret: {libelle: En arrêt de travail")
+    text = text.replace("      pendant-arret: statut\n", "      en-arret: situation\n")  # statut no longer asked…
+    text = text.replace("    implique:\n      reprise: {statut: salarie}\n", "")
+    start, end = text.index("  statut:\n    texte:"), text.index("  situation:\n    texte:")
+    text = text[:start] + text[end:]  # …and the question is gone
+    start, end = text.index("  statut:\n    question: statut"), text.index("  situation:\n    question:")
+    text = text[:start] + text[end:]
+    text = text.replace("couverture: [etape, statut]", "couverture: [etape]")
+    text = text[: text.index("sans_objet:")] + text[text.index("questions:") :]
+    text = text.replace("      independant: arret-independant\n", "")
+    start, end = text.index("  arret-independant:\n    titre:"), text.index("  reprise:\n    titre:")
+    text = text[:start] + text[end:]
+    path.write_text(text)
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(FIXTURES / "content"),
+            "TREES_DIR": str(trees),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "test",
+        }
+    )
+    client = app.test_client()
+    old_link = f"{TREE}?etape=pendant-arret&statut=salarie&situation=meme-poste"
+    page = client.get(old_link)
+    assert page.status_code == 200
+    assert "« pendant-arret » n&#39;est plus une réponse" in page.text  # renamed: asked again…
+    assert "<legend data-focus-after-swap>Où en est la personne ?</legend>" in page.text
+    assert '<input type="hidden" name="situation" value="meme-poste">' in page.text  # …the rest kept
+    assert "« statut » n&#39;est pas (ou plus) une question de cet arbre" in page.text  # removed: ignored
+    body = client.get(old_link.replace("/orientation/", "/api/orientation/").replace("pendant-arret", "en-arret")).json
+    assert body["resultat"]["id"] == "arret-meme-poste"
+    assert [item["question"] for item in body["ignorees"]] == ["statut"]

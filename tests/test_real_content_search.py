@@ -61,21 +61,21 @@ DEPARTEMENTS = json.loads(
 FRANCE = [d for d in DEPARTEMENTS if d["zone"] in ("metro", "drom")]
 
 
-def test_france_has_101_departements_and_17_territory_files(catalog):
+def test_france_has_101_departements_and_90_territory_files(catalog):
+    """17 départements from the sources, plus the MDPH (89 départements) and Agefiph délégations (14 régions) of the
+    2019 Annuaire de l'administration (`portal contacts importer`)."""
     assert len(FRANCE) == 101
-    assert len(catalog.territoires) == 17
+    assert len(catalog.territoires) == 90 and len(catalog.regions) == 14
 
 
 def test_every_departement_gets_an_answer(catalog):
-    """Local contacts where a territory file exists, national entry points elsewhere: never nothing."""
+    """Every acteur of every département comes with a way to reach it, or with what to do instead."""
     for departement in FRANCE:
-        groups = contacts_for(catalog, departement["code"])
+        groups = contacts_for(catalog, departement["code"], departement["region"])
         assert groups, departement["nom"]
-        local = [g for g in groups if not g.national]
-        if departement["code"] in catalog.territoires:
-            assert local, f"{departement['nom']} a un fichier de territoire mais aucun contact local"
-        else:
-            assert not local and all(g.contacts == (g.acteur.contact_national,) for g in groups)
+        for group in groups:
+            assert group.means or group.instead, (departement["nom"], group.acteur.id)
+            assert all(means.contact.reachable for means in group.means), (departement["nom"], group.acteur.id)
 
 
 @pytest.fixture(scope="module")
@@ -113,10 +113,35 @@ def test_change_notes_say_their_date_once(client):
 
 
 def test_national_entry_points_where_no_local_contact_is_known(client):
-    """Outside the 17 départements of the sources, « qui contacter » gives the sourced national entry points."""
+    """Where no local contact of an acteur is known, « qui contacter » gives its sourced national entry points."""
     body = client.get("/api/contacts?lieu=75015").get_json()
     national = {c["acteur"]: c for c in body["contacts"] if c["national"]}
     assert national["cpam"]["telephone"] == "36 46" and national["cpam"]["statut"] == "verifie"
-    assert national["france-travail"]["site"] == "https://francetravail.fr"
-    assert {"mdph", "comete-france", "service-social-assurance-maladie"} <= set(national)
+    assert national["france-travail"]["telephone"] == "39 49" and national["france-travail"]["statut"] == "a-verifier"
+    assert {"comete-france", "service-social-assurance-maladie"} <= set(national)
+    mdph = next(c for c in body["contacts"] if c["acteur"] == "mdph")  # Paris has its own, from the 2019 extract
+    assert mdph["portee"] == "local" and mdph["telephone"] and mdph["statut"] == "a-verifier"
     assert "cap-emploi" in {a["acteur"] for a in body["sans_contact"]}
+
+
+@pytest.mark.parametrize("departement", FRANCE, ids=[d["code"] for d in FRANCE])
+def test_every_departement_gives_three_numbers_and_no_entry_without_a_way_to_reach_it(client, departement):
+    body = client.get(f"/api/contacts?lieu={departement['code']}").get_json()
+    for contact in body["contacts"]:
+        assert contact.get("telephone") or contact.get("email") or contact.get("formulaire") or contact.get(
+            "annuaire"
+        ), contact["nom"]
+    phones = {contact["telephone"].replace(" ", "") for contact in body["contacts"] if contact.get("telephone")}
+    assert len(phones) >= 3, phones
+
+
+def test_vannes_gets_three_numbers_and_mdph_phones_cover_85_departements(client):
+    body = client.get("/api/contacts?lieu=Vannes").get_json()
+    assert len({c["telephone"] for c in body["contacts"] if c.get("telephone")}) >= 3
+    with_local_mdph = 0
+    for departement in FRANCE:
+        body = client.get(f"/api/contacts?lieu={departement['code']}&pour=mdph").get_json()
+        local = [c for c in body["contacts"] if c["portee"] == "local" and c.get("telephone")]
+        assert all(c["statut"] == "a-verifier" and c["source"]["publie_le"] == "2019-07-23" for c in local)
+        with_local_mdph += bool(local)
+    assert with_local_mdph >= 85

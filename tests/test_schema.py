@@ -11,7 +11,8 @@ from portal.schema import SCHEMA_DIR, all_schemas, expected_schema_for, modeline
 
 def test_committed_schemas_are_up_to_date():
     schemas = all_schemas()
-    assert {"fiche.schema.json", "territoire.schema.json", "glossaire.schema.json", "arbre.schema.json"} <= set(schemas)
+    expected = {"fiche.schema.json", "territoire.schema.json", "region.schema.json", "glossaire.schema.json"}
+    assert expected | {"arbre.schema.json"} <= set(schemas)
     for file_name, schema in schemas.items():
         path = SCHEMA_DIR / file_name
         assert path.exists(), f"{path} manque : lancez `portal schema` et versionnez le dossier schemas/"
@@ -61,6 +62,9 @@ def test_modeline_paths_are_relative_to_the_file():
     )
     assert expected_schema_for(root / "content/territoires/56.yaml", root / "content", root / "trees") == (
         "territoire.schema.json"
+    )
+    assert expected_schema_for(root / "content/regions/53.yaml", root / "content", root / "trees") == (
+        "region.schema.json"
     )
     assert expected_schema_for(root / "trees/medecin-du-travail.yaml", root / "content", root / "trees") == (
         "arbre.schema.json"

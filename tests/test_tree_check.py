@@ -163,7 +163,7 @@ def test_unreached_dispositif_is_a_warning(folders):
         ("cas:\n  - nom: Arrêt\n    reponses: {etape: pendant-arret}\n", "s'arrête à la question « statut »"),
         (
             "cas:\n  - nom: Faux\n    reponses: {etape: reprise, statut: independant}\n",
-            "ne fait pas un parcours : Les réponses se contredisent",
+            "a des réponses inutilisées (statut = independant : « À la reprise » implique « Salarié »)",
         ),
         (
             "cas:\n  - nom: Reprise\n    reponses: {etape: reprise}\n    resultat: autre\n",

@@ -11,6 +11,8 @@ def init_app(app: Flask) -> None:
         api,
         assets,
         contacts,
+        coverage,
+        data_inclusion,
         directory,
         editors,
         errors,
@@ -28,6 +30,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(orientation.api_bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(contacts.bp)
+    app.register_blueprint(coverage.bp)
+    app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
     reports.init_app(app)
     app.register_blueprint(editors.bp)

@@ -2,12 +2,15 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from portal.contacts import contacts_for, national_group
 from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
+from portal.places import MAX_PLACE_CHARS
 from portal.store import filter_fiche_ids
 from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
 from portal.web.errors import FicheNotFound
+from portal.web.orientation_contacts import resolve_lieu
 
 bp = Blueprint("directory", __name__)
 
@@ -38,8 +41,22 @@ def fiche_list():
     filters, notices = read_filters()
     ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
     fiches = [fiche for fiche in current_catalog().fiches.values() if fiche.id in ids]
+    lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
+    fiches, notice = narrow_to_place(fiches, lieu)
+    notices += [notice] if notice else []
     template = "partials/fiche_list.html" if wants_fragment() else "fiches/list.html"
-    return render_template(template, fiches=fiches, filters=filters, notices=notices)
+    return render_template(template, fiches=fiches, filters=filters, notices=notices, lieu=lieu)
+
+
+def narrow_to_place(fiches: list, lieu: str) -> tuple[list, str | None]:
+    """The fiches that exist at `lieu` (national ones, and regional ones of its région), with a French notice."""
+    if not lieu:
+        return fiches, None
+    found = resolve_lieu(lieu)
+    if found.departement is None:
+        return fiches, f"Lieu non reconnu (« {lieu} ») : toutes les fiches sont montrées. {found.message or ''}".strip()
+    kept = [fiche for fiche in fiches if found.applies(fiche)]
+    return kept, f"Fiches valables pour {found.place} : les fiches nationales et celles de sa région."
 
 
 @bp.get("/fiches/<fiche_id>")
@@ -54,6 +71,21 @@ def fiche_detail(fiche_id: str):
             return redirect(url_for("directory.fiche_detail", fiche_id=guess), code=301)
         abort(404, description=FicheNotFound(" ".join(WORD.findall(typed.replace("_", " ")))))
     related = [catalog.fiches[i] for i in fiche.liees if i in catalog.fiches]
-    acteurs = [catalog.fiches[i] for i in fiche.acteurs if i in catalog.fiches]
     cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
-    return render_template("fiches/detail.html", fiche=fiche, related=related, acteurs=acteurs, cited_by=cited_by)
+    return render_template(
+        "fiches/detail.html", fiche=fiche, related=related, cited_by=cited_by, **_reach(catalog, fiche)
+    )
+
+
+def _reach(catalog, fiche) -> dict:
+    """« Joindre » near the top: an acteur's means (its local ones too with `?lieu=`), or a dispositif's acteurs."""
+    lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
+    found = resolve_lieu(lieu) if lieu else None
+    departement = found.departement if found else None
+    if fiche.type == "dispositif":
+        groups = [national_group(catalog.fiches[i]) for i in fiche.acteurs if i in catalog.fiches]
+    elif departement:
+        groups = contacts_for(catalog, departement.code, departement.region, pour=fiche.id)
+    else:
+        groups = [national_group(fiche)]
+    return {"joindre": groups, "joindre_lieu": found}

@@ -8,7 +8,10 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from portal.content import current_catalog
-from portal.models import ETAPES, PUBLICS, RQTH_LABELS, TYPES
+from portal.models import ETAPES, PUBLICS, RQTH_LABELS, TYPES, Fiche
+from portal.places import current_places
+from portal.web.coverage import current_coverage
+from portal.zones import zone_names
 
 MONTHS = [
     "janvier",
@@ -82,8 +85,23 @@ def _with_abbr(version: str, text: str) -> Markup:
     return Markup(pattern.sub(lambda m: f'<abbr title="{escape(acronyms[m.group(1)])}">{m.group(1)}</abbr>', escaped))
 
 
+def zone_label(fiche: Fiche) -> str:
+    """« Bretagne », « Finistère (29) » for a fiche that exists only there; empty for a national fiche."""
+    if fiche.zone is None:
+        return ""
+    places = current_places()
+    return ", ".join(zone_names(fiche, places.regions, places.departements))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(date_fr=date_fr, time_since=time_since, paragraphs=paragraphs, abbr=with_abbr)
+    app.jinja_env.filters.update(
+        date_fr=date_fr, time_since=time_since, paragraphs=paragraphs, abbr=with_abbr, zone_label=zone_label
+    )
     app.jinja_env.globals.update(
-        ETAPES=ETAPES, PUBLICS=PUBLICS, TYPES=TYPES, RQTH_LABELS=RQTH_LABELS, catalog=current_catalog
+        ETAPES=ETAPES,
+        PUBLICS=PUBLICS,
+        TYPES=TYPES,
+        RQTH_LABELS=RQTH_LABELS,
+        catalog=current_catalog,
+        coverage=current_coverage,
     )

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from portal.content import current_catalog
 from portal.models import Arbre
 from portal.store import count_result
-from portal.walk import Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
+from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
 
@@ -58,10 +58,25 @@ def summary(walk: Walk) -> list[dict]:
     return rows
 
 
+def ignored_text(tree: Arbre, item: Ignored) -> str:
+    """« Statut : Travailleur indépendant » ignoré, and why: one line of the notice above the step."""
+    question = tree.questions.get(item.question)
+    answer = question.reponses.get(item.code) if question else None
+    what = f"{question.titre_court} : {answer.libelle if answer else item.code}" if question else item.question
+    return f"{what[:80]} ({item.reason})"
+
+
 def step_context(walk: Walk, place: str) -> dict:
     """What the step and result templates show."""
     tree, catalog = walk.tree, current_catalog()
-    context = {"tree": tree, "walk": walk, "summary": summary(walk), "params": walk.params(), "lieu": place}
+    context = {
+        "tree": tree,
+        "walk": walk,
+        "summary": summary(walk),
+        "params": walk.params(),
+        "lieu": place,
+        "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
+    }
     if walk.is_result:
         lines = [(catalog.fiches[line.fiche], line.raison) for line in result_lines(tree, walk.node)]
         found = resolve_lieu(place) if place else None
@@ -137,6 +152,10 @@ def api_walk(tree_id: str):
     ]
     body: dict = {"arbre": {"id": tree.id, "titre": tree.titre}, "reponses": answers}
     context = step_context(current, place)
+    body["ignorees"] = [
+        {"question": item.question[:80], "code": item.code[:80], "raison": item.reason} for item in current.ignored
+    ]
+    body["avertissements"] = context["ignored"]
     if not current.is_result:
         body["question"] = {
             "id": context["question_id"],

@@ -43,6 +43,15 @@ class LocalContacts:
             "message": self.message,
         }
 
+    @property
+    def reachable(self) -> list[ActeurToCall]:
+        return [item for item in self.acteurs if item.group.means]
+
+    @property
+    def unreachable(self) -> list[ActeurToCall]:
+        """Acteurs the portal cannot reach here: each with what to do instead."""
+        return [item for item in self.acteurs if not item.group.means]
+
     def applies(self, fiche: Fiche) -> bool:
         """Whether `fiche` exists in the place (always, while the place is not known)."""
         return self.departement is None or applies_in(fiche, self.departement.code, self.departement.region)

@@ -83,6 +83,37 @@ def serve_app(request):
 
 
 @pytest.fixture(scope="session")
+def real_live_server(tmp_path_factory) -> Iterator[str]:
+    """The portal on the real content of the repository (read only), for the pages users actually see."""
+    folder = tmp_path_factory.mktemp("real-live")
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
+            "INDEX_DIR": str(folder / "index"),
+            "SECRET_KEY": "browser-tests",
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="real-live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def real_page(browser, real_live_server, request, problems):
+    """A desktop page (1280×800) on the real content, JavaScript on, under the real CSP."""
+    context = browser.new_context(base_url=real_live_server, locale="fr-FR", viewport={"width": 1280, "height": 800})
+    request.addfinalizer(context.close)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems.watch(page)
+    yield page
+    assert not problems.messages, "Le navigateur a signalé : " + " | ".join(problems.messages)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium (never a downloaded one); skipped with a French reason when absent, except in CI."""
     if not CHROMIUM.exists():

@@ -1,0 +1,104 @@
+"""What the portal knows, for each département and acteur: a local contact (checked or to check), a regional one,
+national means only, or nothing; with the date of the oldest source behind it."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from portal.catalog import Catalog
+from portal.contacts import ActeurContacts, contacts_for
+from portal.models import Fiche
+from portal.places import Places
+
+LEVELS: dict[str, str] = {
+    "local-verifie": "contact local vérifié",
+    "local-a-verifier": "contact local à vérifier",
+    "regional": "contact régional",
+    "national": "national seulement",
+    "aucun": "aucun moyen connu",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One acteur in one département."""
+
+    acteur: Fiche
+    level: str  # a key of LEVELS
+    oldest: date | None  # the oldest source date of the means shown there
+
+
+@dataclass(frozen=True)
+class DepartementCoverage:
+    code: str
+    nom: str
+    region: str
+    region_nom: str
+    cells: tuple[Cell, ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {level: sum(1 for cell in self.cells if cell.level == level) for level in LEVELS}
+
+    @property
+    def oldest(self) -> date | None:
+        return min((cell.oldest for cell in self.cells if cell.oldest), default=None)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    departements: tuple[DepartementCoverage, ...]
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def near(self) -> int:
+        """Cells with a contact in the département or the région."""
+        return self.totals["local-verifie"] + self.totals["local-a-verifier"] + self.totals["regional"]
+
+    def by_region(self) -> list[tuple[str, list[DepartementCoverage]]]:
+        regions: dict[str, list[DepartementCoverage]] = {}
+        for departement in self.departements:
+            regions.setdefault(departement.region_nom, []).append(departement)
+        return sorted(regions.items())
+
+
+def _level(group: ActeurContacts) -> str:
+    portees = {means.portee for means in group.means}
+    local = [means for means in group.means if means.portee == "local"]
+    if any(means.contact.statut == "verifie" for means in local):
+        return "local-verifie"
+    if local:
+        return "local-a-verifier"
+    if "regional" in portees:
+        return "regional"
+    return "national" if portees else "aucun"
+
+
+def _oldest(group: ActeurContacts) -> date | None:
+    dates = [means.contact.source.publie_le or means.contact.source.vu_le for means in group.means]
+    return min(dates, default=None)
+
+
+def coverage(catalog: Catalog, places: Places) -> Coverage:
+    """The coverage of every département of metropolitan France and the DROM (not the other collectivités)."""
+    acteurs = catalog.of_type("acteur")
+    departements = []
+    for code, departement in sorted(places.departements.items()):
+        if departement.zone == "com":
+            continue
+        groups = {g.acteur.id: g for g in contacts_for(catalog, code, departement.region)}
+        cells = tuple(
+            Cell(acteur, _level(groups[acteur.id]), _oldest(groups[acteur.id]))
+            if acteur.id in groups
+            else Cell(acteur, "aucun", None)
+            for acteur in acteurs
+            if acteur.id in groups or acteur.zone is None  # a regional acteur counts only where it exists
+        )
+        departements.append(
+            DepartementCoverage(code, departement.nom, departement.region, departement.region_nom, cells)
+        )
+    totals = {level: sum(d.counts[level] for d in departements) for level in LEVELS}
+    return Coverage(tuple(departements), totals)

@@ -1,0 +1,197 @@
+"""Write contacts into territoire and région files (content/territoires/<code>.yaml, content/regions/<code>.yaml).
+
+A contact is known by its acteur and its name: an imported contact replaces the one of the same acteur and name,
+or is added after the others. Only the lines of a changed contact are rewritten; every other line (comments,
+other contacts, their layout) stays as the editor wrote it, so that re-importing the same file changes nothing.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import yaml
+
+from portal.models import LocalContact, Region, Territoire
+from portal.schema import MODELINE
+
+RESPONSABLE = "Équipe éditoriale du portail PDP"
+# kind (the folder) -> (model, key of the code, schema file)
+KINDS = {
+    "territoires": (Territoire, "departement", "territoire.schema.json"),
+    "regions": (Region, "region", "region.schema.json"),
+}
+_PLAIN_KEYS = {"acteur", "statut"}  # ids and fixed values are written bare, texts between double quotes
+
+
+class PlaceFileError(Exception):
+    """A place file whose layout the importer cannot change safely; the message is French."""
+
+
+@dataclass
+class Upsert:
+    """What importing into one file does: the new text, and which contacts are added or changed."""
+
+    text: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def contact_key(contact: LocalContact) -> tuple[str, str]:
+    return (contact.acteur, contact.nom)
+
+
+def render_contact(contact: LocalContact, indent: int = 2) -> list[str]:
+    """The YAML lines of one contact, as a list item: acteur first, then the keys in the model's order."""
+    data = contact.model_dump(exclude_none=True, exclude_defaults=False)
+    if not data.get("pour"):
+        data.pop("pour", None)
+    ordered = {"acteur": data.pop("acteur"), **data}
+    lines = []
+    for number, (key, value) in enumerate(ordered.items()):
+        prefix = " " * indent + ("- " if number == 0 else "  ")
+        if key == "source":
+            lines.append(f"{prefix}source:")
+            lines += [f"{' ' * (indent + 4)}{k}: {_scalar(k, v)}" for k, v in value.items() if v is not None]
+        else:
+            lines.append(f"{prefix}{key}: {_scalar(key, value)}")
+    return [line + "\n" for line in lines]
+
+
+def _scalar(key: str, value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    if key in _PLAIN_KEYS:
+        return str(value)
+    # A JSON string is a valid YAML double-quoted scalar (same escapes), readable with ensure_ascii=False; YAML
+    # reads three more characters as line breaks, which must stay escaped.
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\x85")
+
+
+def new_file_text(kind: str, code: str, contacts: list[LocalContact], today: date) -> str:
+    """A new territoire or région file, in the style of the existing ones."""
+    _model, code_key, schema_file = KINDS[kind]
+    lines = [
+        MODELINE.format(f"../../schemas/{schema_file}") + "\n",
+        f"{code_key}: {json.dumps(code)}\n",
+        f"mis_a_jour: {today.isoformat()}\n",
+        f"responsable: {json.dumps(RESPONSABLE, ensure_ascii=False)}\n",
+        "contacts:\n",
+    ]
+    for contact in contacts:
+        lines += render_contact(contact)
+    return "".join(lines)
+
+
+def upsert_contacts(
+    kind: str, code: str, text: str | None, imported: list[tuple[LocalContact, frozenset]], today: date
+) -> Upsert:
+    """Put `imported` contacts (each with the keys its row gave) into the file `text` (None: a new file).
+
+    A key the row did not give (a column absent from the spreadsheet) keeps the existing contact's value.
+    """
+    if text is None:
+        contacts = [contact for contact, _ in imported]
+        return _checked(kind, Upsert(new_file_text(kind, code, contacts, today), added=[c.nom for c in contacts]))
+    layout = _layout(text)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    replaced: dict[int, list[str]] = {}
+    appended: list[str] = []
+    result = Upsert(text)
+    position = {contact_key(contact): index for index, contact in enumerate(layout.contacts)}
+    for contact, given in imported:
+        index = position.get(contact_key(contact))
+        if index is None:
+            appended += render_contact(contact, layout.indent)
+            result.added.append(contact.nom)
+            continue
+        merged = _merge(layout.contacts[index], contact, given)
+        if merged == layout.contacts[index]:
+            result.unchanged.append(contact.nom)
+        else:
+            replaced[index] = render_contact(merged, layout.indent)
+            result.changed.append(contact.nom)
+    if not replaced and not appended:
+        return result
+    for index in sorted(replaced, reverse=True):  # from the end: earlier line numbers stay right
+        start, end = layout.spans[index]
+        lines[start:end] = replaced[index]
+    insert_at = layout.insert_at
+    if layout.empty_list_line is not None:
+        lines[layout.empty_list_line] = "contacts:\n"
+    elif insert_at is None:
+        lines.append("contacts:\n")
+        insert_at = len(lines)
+    else:  # after the last contact, which a replaced contact may have moved
+        insert_at += sum(len(new) - (layout.spans[i][1] - layout.spans[i][0]) for i, new in replaced.items())
+    lines[insert_at:insert_at] = appended
+    result.text = "".join(lines)
+    return _checked(kind, result)
+
+
+def _merge(existing: LocalContact, imported: LocalContact, given: frozenset) -> LocalContact:
+    data = existing.model_dump()
+    data.update({key: value for key, value in imported.model_dump().items() if key in given})
+    if "statut" not in given and data != existing.model_dump():
+        data["statut"] = imported.statut  # new values that nobody has checked yet: « a-verifier »
+    return LocalContact.model_validate(data)
+
+
+@dataclass
+class _Layout:
+    """Where the contacts of an existing file are."""
+
+    contacts: list[LocalContact]
+    spans: list[tuple[int, int]]  # per contact: its first line and the line after its last
+    indent: int  # column of the « - » of each contact
+    insert_at: int | None  # the line where a new contact goes; None: the file has no `contacts:` key
+    empty_list_line: int | None = None  # the line of `contacts: []`, rewritten as `contacts:`
+
+
+def _layout(text: str) -> _Layout:
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = next((value for key, value in (root.value if root else []) if key.value == "contacts"), None)
+    if node is None:
+        return _Layout([], [], 2, None)
+    if not isinstance(node, yaml.SequenceNode) or (node.flow_style and node.value):
+        raise PlaceFileError(
+            "la liste « contacts » n'est pas écrite un contact par élément « - » : réécrivez-la ainsi pour que "
+            "l'import puisse la compléter"
+        )
+    if not node.value:  # `contacts: []`
+        line = node.start_mark.line
+        if text.splitlines()[line].strip() != "contacts: []":
+            raise PlaceFileError("la ligne « contacts » a une forme inattendue : écrivez « contacts: » seul")
+        return _Layout([], [], 2, line + 1, empty_list_line=line)
+    data = yaml.safe_load(text)
+    contacts = [LocalContact.model_validate(item) for item in data["contacts"]]
+    spans = [(item.start_mark.line, _end_line(item, text)) for item in node.value]
+    return _Layout(contacts, spans, node.value[0].start_mark.column - 2, spans[-1][1])
+
+
+def _end_line(node: yaml.Node, text: str) -> int:
+    """The line after the last value of `node`, blank lines excluded (comments after it stay in place)."""
+    end = max(_scalar_ends(node))
+    lines = text.splitlines()
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def _scalar_ends(node: yaml.Node) -> list[int]:
+    if isinstance(node, yaml.ScalarNode):
+        return [node.end_mark.line if node.end_mark.column == 0 else node.end_mark.line + 1]
+    children = [part for child in node.value for part in (child if isinstance(child, tuple) else (child,))]
+    return [end for child in children for end in _scalar_ends(child)]
+
+
+def _checked(kind: str, result: Upsert) -> Upsert:
+    """The written text must read back as a valid file: a bug here must never reach the content."""
+    model = KINDS[kind][0]
+    model.model_validate(yaml.safe_load(result.text))
+    return result

@@ -1,0 +1,60 @@
+"""/couverture and /api/couverture: for each département and acteur, what the portal knows, in the open."""
+
+import threading
+
+from flask import Blueprint, jsonify, render_template
+
+from portal.content import current_catalog
+from portal.coverage import LEVELS, Coverage, coverage
+from portal.places import current_places
+
+bp = Blueprint("coverage", __name__)
+
+_cache: dict[str, Coverage] = {}  # content version -> coverage: a pure function of the version, computed once
+_lock = threading.Lock()
+
+
+def current_coverage() -> Coverage:
+    """The coverage of the served content version."""
+    catalog = current_catalog()
+    with _lock:
+        if catalog.version not in _cache:
+            _cache.clear()  # only the served version is ever asked again
+            _cache[catalog.version] = coverage(catalog, current_places())
+        return _cache[catalog.version]
+
+
+@bp.get("/couverture")
+def coverage_page():
+    """Totals, then each région and its départements: how each acteur can be reached there."""
+    return render_template("coverage/page.html", coverage=current_coverage(), LEVELS=LEVELS)
+
+
+@bp.get("/api/couverture")
+def coverage_api():
+    """The same table as JSON."""
+    data = current_coverage()
+    return jsonify(
+        {
+            "niveaux": LEVELS,
+            "totaux": data.totals,
+            "departements": [
+                {
+                    "code": d.code,
+                    "nom": d.nom,
+                    "region": {"code": d.region, "nom": d.region_nom},
+                    "totaux": d.counts,
+                    "source_la_plus_ancienne": d.oldest.isoformat() if d.oldest else None,
+                    "acteurs": [
+                        {
+                            "acteur": cell.acteur.id,
+                            "niveau": cell.level,
+                            "source_la_plus_ancienne": cell.oldest.isoformat() if cell.oldest else None,
+                        }
+                        for cell in d.cells
+                    ],
+                }
+                for d in data.departements
+            ],
+        }
+    )

@@ -1,0 +1,61 @@
+"""/api/data-inclusion/structures and /services: the directory in the data·inclusion schema, paged like the
+data·inclusion API (`page`, `size`; answer `items`, `total`, `page`, `size`, `pages`)."""
+
+from math import ceil
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from portal.content import current_catalog
+from portal.data_inclusion import Directory, publish
+from portal.places import current_places
+
+bp = Blueprint("data_inclusion", __name__, url_prefix="/api/data-inclusion")
+
+DEFAULT_SIZE, MAX_SIZE = 5_000, 10_000  # the data·inclusion API's own
+
+
+@bp.get("/structures")
+def structures():
+    """Each reachable contact of an acteur (national, regional, local) as a data·inclusion structure."""
+    return _page(_directory().structures)
+
+
+@bp.get("/services")
+def services():
+    """Each dispositif, once per structure that delivers it, as a data·inclusion service."""
+    return _page(_directory().services)
+
+
+def _directory() -> Directory:
+    """Built once per content version and address of the portal (the items carry absolute fiche links)."""
+    catalog = current_catalog()
+    prefix = url_for("directory.fiche_detail", fiche_id="x", _external=True)[:-1]
+    cache = current_app.extensions.setdefault("portal_data_inclusion", {})
+    key = (catalog.version, prefix)
+    if key not in cache:
+        if len(cache) > 8:  # a few versions and proxy prefixes at most; never grow without bound
+            cache.clear()
+        cache[key] = publish(catalog, lambda fiche_id: prefix + fiche_id, _departements_of)
+    return cache[key]
+
+
+def _departements_of(region: str) -> list[str]:
+    return sorted(d.code for d in current_places().departements.values() if d.region == region)
+
+
+def _page(items: list[dict]):
+    page = _whole_number("page", 1, 10**9, "un nombre entier à partir de 1")
+    size = _whole_number("size", DEFAULT_SIZE, MAX_SIZE, f"un nombre entier de 1 à {MAX_SIZE}")
+    chunk = items[(page - 1) * size : page * size]
+    return jsonify(
+        {"items": chunk, "total": len(items), "page": page, "size": len(chunk), "pages": ceil(len(items) / size)}
+    )
+
+
+def _whole_number(name: str, default: int, largest: int, expected: str) -> int:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit() and len(value) <= 12 and 1 <= int(value) <= largest):
+        abort(400, description=f"Le paramètre {name} doit être {expected}.")
+    return int(value)
