@@ -1,6 +1,8 @@
 """The editors' guide works as written: its shell blocks run word for word on a copy of the content, and every
 `portal …` or `make …` command the guide or the README names exists, with the options it shows."""
 
+import csv
+import io
 import os
 import re
 import shlex
@@ -61,6 +63,20 @@ def assert_portal_command_exists(args: list[str]) -> None:
     assert result.exit_code == 0, f"« portal {' '.join(args)} » n'existe pas ou est mal écrite :\n{result.output}"
 
 
+def write_example_spreadsheets(folder: Path) -> None:
+    """The spreadsheets the guide imports are the editor's own: here, the guide's example table, saved under the
+    names its commands use (`annuaire-prith.xlsx`, `contacts.csv`)."""
+    from openpyxl import Workbook
+
+    example = re.search(r"Exemple \(CSV\) :\n\n```\n(.*?)```", GUIDE.read_text(encoding="utf-8"), flags=re.S)
+    assert example, "le guide a perdu son exemple de tableur de contacts"
+    (folder / "contacts.csv").write_text(example.group(1), encoding="utf-8")
+    workbook = Workbook()
+    for row in csv.reader(io.StringIO(example.group(1)), delimiter=";"):
+        workbook.active.append(row)
+    workbook.save(folder / "annuaire-prith.xlsx")
+
+
 @pytest.fixture(scope="module")
 def editor_checkout(tmp_path_factory) -> tuple[Path, dict]:
     """A folder laid out like a clone after `make run` (content, trees, .venv), and an environment whose PATH
@@ -69,6 +85,7 @@ def editor_checkout(tmp_path_factory) -> tuple[Path, dict]:
     for name in ("content", "trees", "schemas", "docs"):
         shutil.copytree(ROOT / name, folder / name)
     (folder / ".venv").symlink_to(VENV, target_is_directory=True)
+    write_example_spreadsheets(folder)
     path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if Path(entry) != VENV / "bin"]
     env = {
         **{key: value for key, value in os.environ.items() if key not in {"VIRTUAL_ENV", "PYTHONHOME"}},
