@@ -21,13 +21,13 @@ def test_filter_swaps_the_list_and_back_restores_it(page, screenshot):
     screenshot(page, "annuaire")
     page.select_option("#filtre-type", "acteur")
     expect(page.locator("#titre-liste")).to_have_text("2 fiches")
-    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur(&etape=)?(&public=)?$"))
+    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur(&etape=)?(&public=)?(&lieu=)?$"))
     expect(page.locator("h1")).to_have_count(1)  # the list was swapped, not a page nested in the page
     page.select_option("#filtre-etape", "reprise")
-    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur&etape=reprise(&public=)?$"))
+    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur&etape=reprise(&public=)?(&lieu=)?$"))
     expect(page.locator("#titre-liste")).to_have_text("1 fiche")
     page.go_back()
-    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur(&etape=)?(&public=)?$"))
+    expect(page).to_have_url(re.compile(r"/fiches\?type=acteur(&etape=)?(&public=)?(&lieu=)?$"))
     expect(page.locator("#titre-liste")).to_have_text("2 fiches")
     expect(page.locator("#filtre-type")).to_have_value("acteur")
     page.go_back()
@@ -41,7 +41,7 @@ def test_filter_works_without_javascript(page_without_js):
     page.select_option("#filtre-type", "dispositif")
     page.select_option("#filtre-etape", "pendant-arret")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page).to_have_url("/fiches?type=dispositif&etape=pendant-arret&public=")
+    expect(page).to_have_url("/fiches?type=dispositif&etape=pendant-arret&public=&lieu=")
     expect(page.locator("#titre-liste")).to_have_text("2 fiches")
 
 

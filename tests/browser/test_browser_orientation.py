@@ -130,10 +130,17 @@ def test_result_print_view_is_a_clean_summary_for_the_salarie(page, screenshot):
     assert page.pdf()[:4] == b"%PDF"
 
 
-def test_bad_answers_get_a_french_page_and_a_way_back(page):
-    response = page.goto(TREE + "?etape=nimporte-quoi")
+def test_unreadable_links_get_a_french_page_and_a_way_back(page):
+    response = page.goto(TREE + "?etape=reprise&etape=pendant-arret")  # a question answered twice
     assert response.status == 400
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text("Demande incomprise")
     page.get_by_role("link", name="revenir à l'accueil").click()
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_an_old_link_asks_again_the_question_whose_answer_is_gone(page):
+    response = page.goto(TREE + "?etape=nimporte-quoi")
+    assert response.status == 200
+    expect(page.get_by_text("Ce lien contenait des réponses que ce parcours n'utilise pas")).to_be_visible()
+    expect(page.get_by_role("button", name="En arrêt de travail")).to_be_visible()
