@@ -192,6 +192,8 @@ LOCAL_DISPOSITIFS = [
     ("espo", (0, 1), "ESPO de {commune}"),
     ("instances-pdp-assurance-maladie", (1, 1), "Plateforme départementale PDP {du_dep}"),
 ]
+# The reach rule: a local fiche's coordinates are in its département's territoire file, not in the fiche.
+ANTENNE_REACH = "Ses coordonnées sont dans « Qui contacter ? », avec celles du département."
 SPST_NAMES = ["AST", "SIST", "Santé au travail", "Prévention Santé Travail", "ACMS", "AMETRA", "Pôle santé travail"]
 STREETS = ["de la République", "Jean Jaurès", "du Général de Gaulle", "Victor Hugo", "Pasteur", "de la Gare", "du Port"]
 
@@ -271,6 +273,7 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 titre = title.format(**fill)
                 fiche = _fiche(rng, fiche_id, titre, "acteur", [], [], fill, today)
                 fiche["liees"] = [acteur]
+                fiche["si_aucun_contact"] = ANTENNE_REACH  # its coordinates are in the territoire file
                 _write(content / "acteurs" / f"{fiche_id}.yaml", fiche)
                 cp = (commune.get("codesPostaux") or ["00000"])[0]
                 contact = _contact(rng, titre, commune["nom"], cp, dep["code"], today)
@@ -285,6 +288,8 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 fiche = _fiche(rng, fiche_id, title.format(**fill), "dispositif", ["pendant-arret"], [], fill, today)
                 fiche["liees"] = [dispositif]
                 folder_name = "acteurs" if dispositif.startswith("instances") else "dispositifs"
+                if folder_name == "acteurs":
+                    fiche["si_aucun_contact"] = ANTENNE_REACH
                 _write(content / folder_name / f"{fiche_id}.yaml", fiche)
                 count += 1
         territoire = {"departement": dep["code"], "mis_a_jour": today, "contacts": local}
