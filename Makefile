@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install lint system-deps assets build
+.PHONY: run test install lint system-deps assets words build
 
 run: install build
 	$(BIN)/flask --app portal run --host $(HOST) --port $(PORT)
@@ -14,7 +14,7 @@ test: install system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets words
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ assets: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+
+# The French word list of the search's corrector, expanded once per version of dictionary-fr (about 30 s).
+words: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python -m portal.french_words
 
 # Check the content, then derive the SQL tables and the search index before any worker serves.
 build: install

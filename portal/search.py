@@ -39,6 +39,7 @@ from whoosh.fields import KEYWORD, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from portal.catalog import Catalog
+from portal.french_words import french_words
 from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Terme
 from portal.text import WORD, clean, fold, fold_in_place
 
@@ -254,6 +255,7 @@ class SearchIndex:
         self._docs = array("I", (self.path / "docs.bin").read_bytes())
         self._scores = array("f", (self.path / "scores.bin").read_bytes())
         self._lexicon = index.open_dir(str(self.path))
+        self._french = french_words()  # shared by every index of the process
         self._local = threading.local()
         self._reader()  # open its files now: they stay readable if a later build removes this version's folder
         glossary = [(t, [analyse(f) for f in (t.terme, *t.synonymes)]) for t in catalog.glossaire]
@@ -342,7 +344,7 @@ class SearchIndex:
             notices.append(f"Seuls les {MAX_QUERY_WORDS} premiers mots ont été cherchés.")
         corrections = {}
         for position, word in enumerate(words):
-            if FUZZY_LENGTH[0] <= len(word) <= FUZZY_LENGTH[1] and word.isalpha() and word not in self._words:
+            if self._may_be_a_typo(word):
                 correction = self._correct(word)
                 if correction:
                     corrections[word] = words[position] = correction
@@ -360,6 +362,17 @@ class SearchIndex:
                 slots.append(_Slot([stems[position]], [[stems[position]]]))
                 position += 1
         return slots, termes, corrections
+
+    def _may_be_a_typo(self, word: str) -> bool:
+        """A word to correct: long enough, unknown to the index (as typed and as a stem), and no French word:
+        « paie » is never turned into « paye », nor « appeler » into « appeles »."""
+        return (
+            FUZZY_LENGTH[0] <= len(word) <= FUZZY_LENGTH[1]
+            and word.isalpha()
+            and word not in self._words
+            and french_stem(word) not in self._stems
+            and word not in self._french
+        )
 
     def _correct(self, word: str) -> str | None:
         """The most frequent indexed word one edit away from `word`: Whoosh's automaton finds those with the
