@@ -337,20 +337,35 @@ class SearchIndex:
             return SearchResult(query=query_text, termes=termes, notices=notices, suggestion=suggestion)
 
         slot_scores = [self._slot_scores(slot) for slot in slots]
-        slot_docs = [set(scores).union(slot.named) for scores, slot in zip(slot_scores, slots, strict=True)]
-        counts = Counter(chain.from_iterable(slot_docs))  # how many of the slots each fiche matches
-        matched = {doc for doc, count in counts.items() if count == len(slots)}
-        partial = not matched
-        if partial:
-            matched = set(counts)
-        matched.update(doc for slot in slots for doc in slot.named)  # a fiche the query names is never lost
+        slot_named = [set(slot.named) for slot in slots]
+        named = set().union(*slot_named)
+        # The fiches holding every slot, by C-speed set operations from the smallest slot.
+        order = sorted(range(len(slots)), key=lambda i: len(slot_scores[i]) + len(slot_named[i]))
+        full = set(slot_scores[order[0]]) | slot_named[order[0]]
+        for i in order[1:]:
+            full = (full & slot_scores[i].keys()) | (full & slot_named[i])
+        partial = not full
+        if partial:  # no fiche holds them all: those holding the most come first
+            counts = Counter(
+                chain.from_iterable(scores.keys() | n for scores, n in zip(slot_scores, slot_named, strict=True))
+            )
+            matched, default_count = set(counts), 0
+        else:  # those holding them all, and the fiches the query names: a named fiche is never lost
+            holds = list(zip(slot_scores, slot_named, strict=True))
+            counts = {doc: sum(doc in sc or doc in n for sc, n in holds) for doc in named - full}
+            matched, default_count = full | named, len(slots)
         allowed = self._allowed(filters or {})
         if allowed is not None:
             matched &= allowed
         pages = max(1, math.ceil(len(matched) / per_page))
         page = min(max(page, 1), pages)
-        ranked = self._rank(matched, slots, slot_scores, counts, page * per_page)
-        ignored = [slot.label for slot, docs in zip(slots, slot_docs, strict=True) if ranked and ranked[0] not in docs]
+        ranked = self._rank(matched, slots, slot_scores, (counts, default_count), page * per_page)
+        top = ranked[0] if ranked else None
+        ignored = [
+            slot.label
+            for slot, sc, n in zip(slots, slot_scores, slot_named, strict=True)
+            if top not in sc and top not in n
+        ]
         # Highlight what was typed, and acronyms standing for it; not each word of a long synonym.
         terms = {
             stem for slot in slots for alt in slot.alternatives if alt == slot.typed or len(alt) == 1 for stem in alt
@@ -372,7 +387,7 @@ class SearchIndex:
             situations=situations,
         )
 
-    def _rank(self, matched: set[int], slots: list, slot_scores: list, counts: Counter, wanted: int) -> list[int]:
+    def _rank(self, matched: set[int], slots: list, slot_scores: list, counts: tuple, wanted: int) -> list[int]:
         """The `wanted` best fiches: first those the query names (a situation's fiches in the editors' order, a
         glossary term's fiche), then by the number of slots they match, then by BM25F; the title bonus goes
         to a fiche whose title or aliases hold every word."""
@@ -380,7 +395,8 @@ class SearchIndex:
         totals = [0.0] * len(docs)
         for scores in slot_scores:  # map() keeps the loop over thousands of fiches in C
             totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
-        base = [count * _COUNT_SCALE for count in map(counts.__getitem__, docs)]
+        count_of, default_count = counts  # slots matched, by fiche where it differs from the default
+        base = list(map(mul, map(count_of.get, docs, repeat(default_count)), repeat(_COUNT_SCALE)))
         bonus: dict[int, float] = {}
         for slot in slots:
             for position, doc in enumerate(slot.named):
