@@ -170,6 +170,20 @@ GLOSSARY = [
     ("Pôle emploi", "ancien nom de France Travail (2024)", [], "france-travail", True),
 ]
 
+# A few situations of the vocabulary, as content/vocabulaire.yaml writes them: (name, words, fiches).
+VOCABULARY = [
+    ("AVC", ["accident vasculaire cérébral", "hémiplégie"], ["comete-france", "visite-pre-reprise", "rqth", "crpe"]),
+    ("Troubles psychiques", ["burn-out", "dépression"], ["visite-pre-reprise", "temps-partiel-therapeutique"]),
+    ("Lombalgie", ["mal de dos", "lumbago"], ["amenagement-poste", "visite-pre-reprise", "essai-encadre"]),
+    ("Fonction publique", ["fonctionnaire", "agent public"], ["cap-emploi", "rqth", "mdph"]),
+    (
+        "Arrêt long",
+        ["arrêt de travail long", "longue maladie"],
+        ["visite-pre-reprise", "service-social-assurance-maladie", "rendez-vous-liaison"],
+    ),
+    ("Qui contacter", ["appeler", "joindre"], ["service-social-assurance-maladie", "medecin-du-travail", "cpam"]),
+]
+
 # Per acteur: (national id, how many antennes per département, title of one antenne, words people type).
 ANTENNES = [
     ("cap-emploi", (2, 4), "Cap emploi {du_dep}, antenne de {commune}", "cap emploi"),
@@ -241,7 +255,7 @@ class Corpus:
 
 
 def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int | None = None) -> Corpus:
-    """Write a synthetic content folder (fiches, territoires, glossary) under `folder`; return its figures.
+    """Write a synthetic content folder (fiches, territoires, glossary, vocabulary) under `folder`; return its figures.
     `departements` keeps only the first ones (a quick run); by default every département is there."""
     rng = random.Random(seed)
     content = folder / "content"
@@ -303,6 +317,10 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 for t, d, s, f, a in GLOSSARY
             ]
         },
+    )
+    _write(
+        content / "vocabulaire.yaml",
+        {"situations": [{"nom": nom, "mots": mots, "fiches": fiches} for nom, mots, fiches in VOCABULARY]},
     )
     return Corpus(content, count, contacts, queries)
 
