@@ -391,26 +391,31 @@ class SearchIndex:
         """The `wanted` best fiches: first those the query names (a situation's fiches in the editors' order, a
         glossary term's fiche), then by the number of slots they match, then by BM25F; the title bonus goes
         to a fiche whose title or aliases hold every word."""
-        docs = list(matched)
-        totals = [0.0] * len(docs)
-        for scores in slot_scores:  # map() keeps the loop over thousands of fiches in C
-            totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
-        count_of, default_count = counts  # slots matched, by fiche where it differs from the default
-        base = list(map(mul, map(count_of.get, docs, repeat(default_count)), repeat(_COUNT_SCALE)))
+        count_of, default_count = counts  # slots held, by fiche where it differs from the default
         bonus: dict[int, float] = {}
         for slot in slots:
             for position, doc in enumerate(slot.named):
                 bonus[doc] = bonus.get(doc, 0.0) + _NAMED_SCALE + max(0, 100 - position) * _ORDER_SCALE
-        if bonus:
-            base = list(map(add, base, map(bonus.get, docs, repeat(0.0))))
-        best = nlargest(wanted + 50, zip(map(add, base, totals), base, totals, docs, strict=True))
         typed = {stem for slot in slots for stem in slot.typed}
 
-        def value(item: tuple) -> float:
-            _composite, rank, score, doc = item
-            return rank + (score * TITLE_BONUS if typed <= self._headings[doc] else score)
+        def value(doc: int, total: float) -> float:
+            rank = bonus.get(doc, 0.0) + count_of.get(doc, default_count) * _COUNT_SCALE
+            return rank + (total * TITLE_BONUS if typed <= self._headings[doc] else total)
 
-        return [item[3] for item in sorted(best, key=lambda item: (-value(item), item[3]))]
+        # The named fiches are few and always first; the others are sorted in C by their BM25F sum, plus the
+        # number of slots they hold when it varies (no fiche holds them all).
+        named = [doc for doc in bonus if doc in matched]
+        named.sort(key=lambda doc: (-value(doc, sum(scores.get(doc, 0.0) for scores in slot_scores)), doc))
+        docs = list(matched.difference(bonus))
+        totals = [0.0] * len(docs)
+        for scores in slot_scores:  # map() keeps the loop over thousands of fiches in C
+            totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
+        keys = totals
+        if count_of and not default_count:
+            keys = list(map(add, totals, map(mul, map(count_of.__getitem__, docs), repeat(_COUNT_SCALE))))
+        best = nlargest(max(0, wanted - len(named)) + 50, zip(keys, totals, docs, strict=True))
+        best.sort(key=lambda item: (-value(item[2], item[1]), item[2]))
+        return named + [doc for _key, _total, doc in best]
 
     def _slots(self, query_text: str, notices: list[str]):
         words = self._typed_words(query_text)
