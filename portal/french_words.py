@@ -1,11 +1,11 @@
 """Is this a real French word? The search never « corrects » one into another (« paie » into « paye »).
 
 The words are those of the npm package `dictionary-fr` (the Grammalecte dictionary that LibreOffice and
-Firefox use), expanded with its affix rules by the npm package `hunspell-reader`: 3.1 million forms, 424,000
+Firefox use), expanded with its affix rules by the npm package `hunspell-reader`: 3.1 million forms, 422,500
 once elisions are dropped and accents folded. Expanding takes about 25 s and 100 MB in node, so it is done once
 per version of the two packages (`make install`, or `portal build`), into a compact file beside them: the
 sorted 64-bit hashes of the folded words (3.4 MB), which a worker reads in a few milliseconds and searches by
-bisection. A set of the words themselves would take 35 MB a worker.
+bisection. A set of the words themselves would take 32 MB a worker.
 """
 
 import hashlib

@@ -25,6 +25,7 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "Ajouter une fiche",
         "Ajouter un contact",
         "Ajouter une branche",
+        "Ajouter une situation au vocabulaire",
         "Vérifier",
         "Prévisualiser",
         "Ce que veut dire chaque avertissement",
