@@ -55,17 +55,24 @@ def expand_dictionary(dictionary: Path = DICTIONARY, reader: Path = READER) -> a
     the folded single words: elided (« l’arrêt ») and hyphenated forms are left out, the search never sees them."""
     command = ["node", str(reader / "bin.js"), "words", str(dictionary / "index.dic")]
     hashes = set()
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8") as words:
-        for line in words.stdout:
-            word = unicodedata.normalize("NFC", line.strip())
-            if word.isalpha():
-                hashes.add(word_hash(fold(word)))
+    try:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8") as words:
+            for line in words.stdout:
+                word = unicodedata.normalize("NFC", line.strip())
+                if word.isalpha():
+                    hashes.add(word_hash(fold(word)))
+    except FileNotFoundError:
+        raise RuntimeError("Node.js manque pour déplier le dictionnaire français : lancez `make install`.") from None
     if words.returncode:
         raise RuntimeError(f"hunspell-reader a échoué (code {words.returncode}) : lancez `make install`.")
     return array("Q", sorted(hashes))
 
 
 def _key(dictionary: Path, reader: Path) -> str:
+    if not (dictionary / "index.dic").exists() or not (reader / "bin.js").exists():
+        raise RuntimeError(
+            "Le dictionnaire français (paquets npm dictionary-fr, hunspell-reader) manque : lancez `make install`."
+        )
     stamp = b"".join((folder / "package.json").read_bytes() for folder in (dictionary, reader))
     return hashlib.sha256(stamp + FORMAT_VERSION.encode()).hexdigest()[:12]
 

@@ -28,3 +28,8 @@ def test_the_list_is_the_whole_dictionary_in_a_compact_form(words):
     assert len(words) > 400_000  # every inflected form of dictionary-fr, not a short list
     assert words._hashes.itemsize == 8  # 64-bit hashes, not word strings: 3.4 MB a worker
     assert word_hash("paie") == word_hash("paie") != word_hash("paye")
+
+
+def test_without_the_packages_the_message_says_what_to_run(tmp_path):
+    with pytest.raises(RuntimeError, match="lancez `make install`"):
+        french_words(dictionary=tmp_path / "dictionary-fr", reader=tmp_path / "hunspell-reader", cache_dir=tmp_path)
