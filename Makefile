@@ -8,7 +8,7 @@ ifneq ($(origin HOST),command line)
 HOST := 127.0.0.1
 endif
 
-.PHONY: run test install install-dev lint system-deps assets build check preview revue
+.PHONY: run test install install-dev lint system-deps assets words build check preview revue
 
 run: install build
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
@@ -16,8 +16,9 @@ run: install build
 test: install-dev system-deps lint
 	$(BIN)/pytest
 
-# What running the portal needs: the Python package and its dependencies, htmx, Mermaid, the communes dataset.
-install: $(VENV)/.installed-run node_modules/.installed-run assets
+# What running the portal needs: the Python package and its dependencies, htmx, Mermaid, the communes dataset,
+# the French word list of the search's corrector.
+install: $(VENV)/.installed-run node_modules/.installed-run assets words
 
 # Then what the tests need: pytest, ruff, hypothesis, Playwright, axe-core. The full npm install comes first: on
 # a fresh clone it stands for the production one, which is then not run as well.
@@ -48,6 +49,10 @@ assets: node_modules/.installed-run
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid.min.js
+
+# The French word list of the search's corrector, expanded once per version of dictionary-fr (about 30 s).
+words: $(VENV)/.installed-run node_modules/.installed-run
+	$(BIN)/python -m portal.french_words
 
 # Check the content, then derive the SQL tables and the search index before any worker serves.
 build: install

@@ -74,6 +74,17 @@ QUERIES = [
     "reprise progressive",
     "therapeutiqe",
     "handicap reconnu employeur",
+    # The doctor's words: situations of the vocabulary, plain questions, numbers, real words near others.
+    "AVC",
+    "burn-out",
+    "mal de dos",
+    "fonctionnaire",
+    "qui appeler pour un arrêt long",
+    "visite de reprise 45 jours maladie",
+    "combien de temps dure un essai encadré",
+    "36 46",
+    "paie",
+    "rqht",
 ]
 WEIGHTS = (4.0, 4.0, 2.0, 1.0)  # title, aliases, tags, body: the same weights as the project's search
 
@@ -147,10 +158,11 @@ def run(folder: Path, seed: int, generated_queries: int, departements: int | Non
     print(f"  charge de la machine (moyenne 1 min) : {load_before:.1f} avant, {os.getloadavg()[0]:.1f} après")
     print(f"  construction FTS5 : {fts_build_s:.2f} s")
     print("  Les deux donnent la page 1 (10 résultats, extraits surlignés), le total et les facettes ;")
-    print("  mêmes mots (mots vides retirés), tous exigés puis, si rien, l'un ou l'autre ; mêmes poids par champ.")
+    print("  mêmes mots (mots vides retirés), tous exigés puis, si rien, l'un ou l'autre ; mêmes poids par champ ;")
+    print("  le portail met en plus en tête les fiches que la requête nomme (vocabulaire des situations, glossaire).")
     slowest = sorted(zip(timings["search"], queries, strict=True), reverse=True)[:5]
     print("  Requêtes les plus lentes : " + " ; ".join(f"« {q} » {ms:.1f} ms" for ms, q in slowest))
-    for query in ("Sameth", "esai encadré", "PREO", "CRP", "mi temps therapeutique", "pre reprise"):
+    for query in ("Sameth", "esai encadré", "PREO", "CRP", "mi temps therapeutique", "pre reprise", "AVC"):
         top = [hit.fiche.id for hit in results[query].hits[:3]]
         print(f"  « {query} » -> {', '.join(top)}")
     print(f"Durée totale : {time.perf_counter() - started:.0f} s")

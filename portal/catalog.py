@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative, validation_problems
-from portal.models import Contact, Fiche, Glossaire, Region, Terme, Territoire
+from portal.models import Contact, Fiche, Glossaire, Region, Situation, Terme, Territoire, Vocabulaire
 from portal.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
 
 KIND_FOLDERS = {"dispositifs": "dispositif", "acteurs": "acteur"}
@@ -39,6 +39,7 @@ class Catalog:
     glossaire: tuple[Terme, ...]
     trees: MappingProxyType  # tree id -> Tree (portal.trees)
     version: str
+    vocabulaire: tuple[Situation, ...] = ()  # situations a doctor searches by name (content/vocabulaire.yaml)
     warnings: tuple[Problem, ...] = ()
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # id -> (file, line)
 
@@ -104,6 +105,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
+    vocabulaire = _load_vocabulaire(content_dir / "vocabulaire.yaml", root, fiches, trees, problems)
     problems.extend(_content_warnings(fiches, documents, root))
     # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
     problems = [p for p in problems if not (p.target and p.target in broken)]
@@ -119,6 +121,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
         glossaire=tuple(glossaire),
         trees=MappingProxyType(trees),
         version=content_version(content_dir, Path(trees_dir) if trees_dir else None),
+        vocabulaire=tuple(vocabulaire),
         warnings=tuple(sorted(problems, key=lambda p: (p.file, p.line))),
         lines=MappingProxyType({fid: (relative(doc.path, root), 1) for fid, doc in documents.items()}),
     )
@@ -373,6 +376,95 @@ def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem
             if problem:
                 problems.append(problem)
     return list(glossaire.termes)
+
+
+def _load_vocabulaire(path: Path, root: Path, fiches: dict, trees: dict, problems: list[Problem]) -> list[Situation]:
+    """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
+    from portal.search import analyse  # the search's own analysis decides when two words are the same
+
+    if not path.exists():
+        return []
+    document = _read(path, root, problems)
+    if document is None:
+        return []
+    vocabulaire = _validate(Vocabulaire, document, document.data, root, problems)
+    if vocabulaire is None:
+        return []
+    owners: dict[tuple[str, ...], tuple[str, str]] = {}  # analysed word -> (its situation, the word as written)
+    for index, situation in enumerate(vocabulaire.situations):
+        at = ("situations", index)
+        words = [((*at, "nom"), situation.nom)] + [((*at, "mots", n), mot) for n, mot in enumerate(situation.mots)]
+        for key, word in words:
+            stems = tuple(analyse(word))
+            if not stems:
+                problems.append(
+                    problem_at(
+                        document,
+                        key,
+                        f"« {word} » n'a que des mots trop courants pour être cherchés",
+                        "écrivez le mot qui dit la situation (« arrêt long », pas « le »)",
+                        root=root,
+                    )
+                )
+            elif stems in owners:
+                other, written = owners[stems]
+                same = other == situation.nom
+                problems.append(
+                    problem_at(
+                        document,
+                        key,
+                        f"« {word} » se cherche déjà comme « {written} »"
+                        + ("" if same else f", de la situation « {other} »"),
+                        "la recherche ne tient compte ni des majuscules, ni des accents, ni des terminaisons : "
+                        + ("retirez cette ligne" if same else "un mot mène à une seule situation, gardez-le une fois"),
+                        "avertissement" if same else "erreur",
+                        root,
+                    )
+                )
+            else:
+                owners[stems] = (situation.nom, word)
+        for n, target in enumerate(situation.fiches):
+            problem = check_reference(document, (*at, "fiches", n), target, fiches, None, root)
+            if problem:
+                problems.append(problem)
+            elif target in situation.fiches[:n]:
+                problems.append(
+                    problem_at(
+                        document,
+                        (*at, "fiches", n),
+                        f"« {target} » est déjà dans cette liste",
+                        "retirez cette ligne",
+                        root=root,
+                    )
+                )
+        for n, entree in enumerate(situation.orientation):
+            problem = _check_tree_address(entree.adresse, trees)
+            if problem:
+                problems.append(problem_at(document, (*at, "orientation", n, "adresse"), *problem, root=root))
+    return list(vocabulaire.situations)
+
+
+def _check_tree_address(address: str, trees: dict) -> tuple[str, str] | None:
+    """(message, hint) when `address` is not a step of an orientation tree."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from portal.walk import WalkError, walk_tree
+
+    parts = urlsplit(address)
+    tree_id = parts.path.removeprefix("/orientation/")
+    if tree_id not in trees:
+        guess = nearest(tree_id, trees)
+        known = ", ".join(sorted(trees)) or "aucun"
+        return f"l'arbre « {tree_id} » n'existe pas", (
+            f"vouliez-vous dire « {guess} » ?" if guess else f"arbres existants : {known}"
+        )
+    try:
+        walk_tree(trees[tree_id], parse_qsl(parts.query, keep_blank_values=True))
+    except WalkError as error:
+        return "cette adresse ne mène à aucune étape de l'arbre", (
+            f"{error} Ouvrez l'arbre sur le portail, répondez aux questions, puis copiez l'adresse de l'étape."
+        )
+    return None
 
 
 _SENTENCE_END = re.compile(r"[.!?…](\s|$)")

@@ -294,6 +294,42 @@ class Glossaire(Strict):
     """Les termes du glossaire."""
 
 
+class Orientation(Strict):
+    """A way into an orientation tree for a situation: a label and the address of one step of the walk."""
+
+    libelle: Text
+    """Le texte du lien, par exemple « Orienter un salarié en arrêt de travail »."""
+    adresse: Annotated[str, Field(pattern=r"^/orientation/[a-z0-9-]+(\?[^\s#]*)?$")]
+    """L'adresse d'une étape d'un arbre d'orientation : « /orientation/ », l'id de l'arbre, puis les réponses
+    déjà données (question=réponse, séparées par « & »), par exemple
+    « /orientation/medecin-du-travail?etape=pendant-arret »."""
+
+
+class Situation(Strict):
+    """A situation or pathology in the words a doctor types, and the fiches that matter for it, in order."""
+
+    nom: Text  # shown as « AVC : voici les fiches utiles »
+    """Le nom de la situation, tel qu'il s'affiche (« AVC : voici les fiches utiles ») ; il est cherché aussi."""
+    mots: list[Text] = []  # synonyms, spellings, the words of a plain question
+    """Les synonymes et les mots qu'un médecin tape pour cette situation (« accident vasculaire cérébral »,
+    « hémiplégie ») ; une recherche qui contient l'un d'eux, ou le nom, montre la situation."""
+    fiches: list[FicheId] = Field(min_length=1)
+    """Les ids des fiches utiles dans cette situation, de la plus utile à la moins utile : elles passent en tête
+    des résultats, dans cet ordre."""
+    note: str | None = None
+    """Une phrase affichée sous le nom, vraie au vu des fiches et des sources (ce que le portail ne couvre pas,
+    par exemple)."""
+    orientation: list[Orientation] = []
+    """Les entrées de l'arbre d'orientation qui conviennent à cette situation, proposées avec les fiches."""
+
+
+class Vocabulaire(Strict):
+    """content/vocabulaire.yaml: the situations a doctor searches by name, and their fiches."""
+
+    situations: list[Situation] = Field(min_length=1)
+    """Les situations, pathologies et questions courantes, avec les mots des médecins et les fiches utiles."""
+
+
 # Orientation trees (trees/<id>.yaml) and their « cas types » (trees/<id>.cas.yaml).
 
 Code = Annotated[str, Field(pattern=ID_PATTERN)]

@@ -25,6 +25,11 @@ FORMATS: dict[str, tuple[str, str, str]] = {
         "Les contacts d'une région, pour chacun de ses départements (content/regions/<code>.yaml).",
     ),
     "glossaire": ("Glossaire", "Glossaire", "Les sigles et synonymes du portail (content/glossaire.yaml)."),
+    "vocabulaire": (
+        "Vocabulaire",
+        "Vocabulaire des situations",
+        "Les situations et pathologies dans les mots des médecins, et leurs fiches utiles (content/vocabulaire.yaml).",
+    ),
     "arbre": (
         "Arbre",
         "Arbre d'orientation",
@@ -105,8 +110,8 @@ def expected_schema_for(path: Path, content_dir: Path, trees_dir: Path) -> str |
             return None
         return "cas.schema.json" if path.name.endswith(".cas.yaml") else "arbre.schema.json"
     parts = path.relative_to(content_dir).parts
-    if parts == ("glossaire.yaml",):
-        return "glossaire.schema.json"
+    if parts in (("glossaire.yaml",), ("vocabulaire.yaml",)):
+        return parts[0].replace(".yaml", ".schema.json")
     name = _FOLDER_FORMATS.get(parts[0]) if len(parts) == 2 else None
     return f"{name}.schema.json" if name else None
 

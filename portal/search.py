@@ -6,6 +6,13 @@ How it works, and why (measured by `python -m portal.bench` on 5,000 fiches; see
   Snowball French stemmer that Whoosh ships.
 - Whoosh keeps the lexicon of unstemmed words; its Levenshtein automata find the words one typo away
   (« esai » -> « essai ») for « Vouliez-vous dire » and the search itself.
+- A vocabulary of situations (content/vocabulaire.yaml: « AVC », « fonctionnaire », « arrêt long »…) and the
+  glossary name fiches: a query that names them gets them first, in the editors' order, even when they lack
+  some of its words. The other fiches hold every word; when none does, those holding the most come first. The
+  page says which words the first fiche lacks (« mots ignorés »).
+- A real French word (the dictionary-fr word list, portal.french_words) is never « corrected » into another.
+- Phone numbers of the acteurs' `joindre` are indexed as one word (« 3646 »), and typed groups of digits
+  (« 36 46 ») are joined when the index has them.
 - Scoring does not run Whoosh's matchers: walking their postings in pure Python took 180 ms (p50) for
   common words such as « santé au travail ». The field weights being fixed, a stem's BM25F contribution to a
   fiche does not depend on the query: the build computes it once per (stem, fiche) and stores in the index
@@ -27,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from heapq import nlargest
-from itertools import repeat
+from itertools import chain, repeat
 from operator import add, mul
 from pathlib import Path
 from string import ascii_lowercase, digits
@@ -39,11 +46,12 @@ from whoosh.fields import KEYWORD, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from portal.catalog import Catalog
-from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Terme
+from portal.french_words import french_words
+from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Situation, Terme
 from portal.text import WORD, clean, fold, fold_in_place
 
 # Bump when the analysis or the index format changes: an index built by older code is then rebuilt.
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "8"
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 FUZZY_LENGTH = (4, 30)  # shorter words are acronyms or too ambiguous to correct
@@ -53,6 +61,12 @@ K1 = 1.2
 EXTRACT_CHARS = 240
 TITLE_BONUS = 1.5  # every word of the query in the title or an alias
 EXPANSION_WEIGHT = 0.8  # a glossary synonym counts a little less than the word typed
+# A phone number as people type it: « 36 46 », « 0 800 11 10 09 », « 01.23.45.67.89 ».
+_NUMBER_RUN = re.compile(r"(?<![\w.])\d{1,4}(?:[ .-]\d{1,4})+(?![\w.])")
+# Ranking: the fiches the query names (by a situation or a glossary term), in the editors' order, then the number
+# of slots matched, then BM25F. One float per fiche keeps the sort in C: each level's scale is above the largest
+# sum of the levels below it (BM25F sums stay under 1e4, 12 slots at most).
+_NAMED_SCALE, _ORDER_SCALE, _COUNT_SCALE = 1e12, 1e8, 1e5
 _ALPHABET = ascii_lowercase + digits  # folded words are made of these
 STOP_WORDS = frozenset(fold(word) for word in stopwords_for_language("fr")) | {"les"}
 _snowball = stemmer_for_language("fr")
@@ -89,6 +103,11 @@ def analyse(text: str) -> list[str]:
     return [french_stem(w) for w in folded_terms(text)]
 
 
+def phone_digits(number: str) -> str:
+    """« 0 800 11 10 09 » -> « 0800111009 »: a phone number as one indexed word."""
+    return re.sub(r"\D", "", number)
+
+
 # ---------------------------------------------------------------- building
 
 
@@ -96,6 +115,7 @@ def fiche_texts(fiche: Fiche, catalog: Catalog) -> dict[str, str]:
     """The searchable text of a fiche, by field: title, aliases (with glossary terms), tags, body."""
     glossary = [t for t in catalog.glossaire if t.fiche == fiche.id]
     aliases = [fiche.sigle or "", *fiche.alias] + [form for t in glossary for form in (t.terme, *t.synonymes)]
+    aliases += [phone_digits(c.telephone) for c in fiche.joindre if c.telephone]  # « 3646 » finds who answers it
     aliases = list(dict.fromkeys(a for a in aliases if a))
     tags = [TYPES[fiche.type]] + [ETAPES[e] for e in fiche.etapes] + [PUBLICS[p] for p in fiche.publics]
     tags += [catalog.fiches[a].titre for a in fiche.acteurs if a in catalog.fiches]
@@ -230,14 +250,20 @@ class SearchResult:
     page: int = 1
     pages: int = 1
     partial: bool = False  # no fiche has every word: fiches with some of them
+    ignored: list[str] = field(default_factory=list)  # words as typed that the first fiche does not have
+    situations: list[Situation] = field(default_factory=list)  # vocabulary entries named in the query
 
 
 @dataclass
 class _Slot:
-    """One thing the user asked for: the stems typed, or any form of a glossary term they named."""
+    """One thing the user asked for: the stems typed, or any form of a glossary term they named; a situation
+    of the vocabulary, or a glossary term with a fiche, also names fiches that match it without its words."""
 
     typed: list[str]
     alternatives: list[list[str]] = field(default_factory=list)
+    label: str = ""  # the words as typed, for « mots ignorés »
+    situation: Situation | None = None
+    named: list[int] = field(default_factory=list)  # docs of the fiches it names, most useful first
 
 
 class SearchIndex:
@@ -254,6 +280,7 @@ class SearchIndex:
         self._docs = array("I", (self.path / "docs.bin").read_bytes())
         self._scores = array("f", (self.path / "scores.bin").read_bytes())
         self._lexicon = index.open_dir(str(self.path))
+        self._french = french_words()  # shared by every index of the process
         self._local = threading.local()
         self._reader()  # open its files now: they stay readable if a later build removes this version's folder
         glossary = [(t, [analyse(f) for f in (t.terme, *t.synonymes)]) for t in catalog.glossaire]
@@ -263,6 +290,15 @@ class SearchIndex:
             for form in forms:
                 if form:
                     self._glossary_at.setdefault(form[0], []).append((terme, form, forms))
+        self._doc_of = {fiche_id: doc for doc, fiche_id in enumerate(self._ids)}
+        # Each form of a vocabulary situation by its first stem, the longest first.
+        self._situation_at: dict[str, list[tuple[Situation, list[str]]]] = {}
+        for situation in catalog.vocabulaire:
+            for form in map(analyse, (situation.nom, *situation.mots)):
+                if form:
+                    self._situation_at.setdefault(form[0], []).append((situation, form))
+        for forms in self._situation_at.values():
+            forms.sort(key=lambda item: -len(item[1]))
         fiches = [catalog.fiches[i] for i in self._ids]
         self._facet_docs: dict[str, dict[str, set[int]]] = {"type": {}, "etape": {}, "public": {}}
         # Fiches sharing the same facet values share a « signature » number: counting those numbers over the
@@ -291,37 +327,51 @@ class SearchIndex:
             notices.append(f"La recherche est limitée à {MAX_QUERY_CHARS} caractères : la fin a été ignorée.")
         slots, termes, corrections = self._slots(query_text, notices)
         suggestion = _suggestion(query_text, corrections)
+        situations: list[Situation] = []
+        for slot in slots:
+            if slot.situation and all(slot.situation is not known for known in situations):
+                situations.append(slot.situation)
         if not slots:
             if WORD.search(query_text):
                 notices.append("Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis.")
             return SearchResult(query=query_text, termes=termes, notices=notices, suggestion=suggestion)
 
         slot_scores = [self._slot_scores(slot) for slot in slots]
-        matched = set(slot_scores[0]).intersection(*slot_scores[1:])
-        partial = not matched and len(slots) > 1
-        if partial:
-            matched = set().union(*slot_scores)
+        slot_named = [set(slot.named) for slot in slots]
+        named = set().union(*slot_named)
+        # The fiches holding every slot, by C-speed set operations from the smallest slot.
+        order = sorted(range(len(slots)), key=lambda i: len(slot_scores[i]) + len(slot_named[i]))
+        full = set(slot_scores[order[0]]) | slot_named[order[0]]
+        for i in order[1:]:
+            full = (full & slot_scores[i].keys()) | (full & slot_named[i])
+        partial = not full
+        if partial:  # no fiche holds them all: those holding the most come first
+            counts = Counter(
+                chain.from_iterable(scores.keys() | n for scores, n in zip(slot_scores, slot_named, strict=True))
+            )
+            matched, default_count = set(counts), 0
+        else:  # those holding them all, and the fiches the query names: a named fiche is never lost
+            holds = list(zip(slot_scores, slot_named, strict=True))
+            counts = {doc: sum(doc in sc or doc in n for sc, n in holds) for doc in named - full}
+            matched, default_count = full | named, len(slots)
         allowed = self._allowed(filters or {})
         if allowed is not None:
             matched &= allowed
         pages = max(1, math.ceil(len(matched) / per_page))
         page = min(max(page, 1), pages)
-        docs = list(matched)
-        totals = [0.0] * len(docs)
-        for scores in slot_scores:  # map() keeps the loop over thousands of fiches in C
-            totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
-        best = nlargest(page * per_page + 50, zip(totals, docs, strict=True))
-        wanted = {stem for slot in slots for stem in slot.typed}
-        ranked = sorted(
-            ((score * TITLE_BONUS if wanted <= self._headings[doc] else score, doc) for score, doc in best),
-            key=lambda item: (-item[0], item[1]),
-        )
+        ranked = self._rank(matched, slots, slot_scores, (counts, default_count), page * per_page)
+        top = ranked[0] if ranked else None
+        ignored = [
+            slot.label
+            for slot, sc, n in zip(slots, slot_scores, slot_named, strict=True)
+            if top not in sc and top not in n
+        ]
         # Highlight what was typed, and acronyms standing for it; not each word of a long synonym.
         terms = {
             stem for slot in slots for alt in slot.alternatives if alt == slot.typed or len(alt) == 1 for stem in alt
         }
         pattern = words_pattern(set().union(*(self._surface.get(stem, ()) for stem in terms)))
-        hits = [self._hit(doc, pattern) for _score, doc in ranked[(page - 1) * per_page : page * per_page]]
+        hits = [self._hit(doc, pattern) for doc in ranked[(page - 1) * per_page : page * per_page]]
         return SearchResult(
             query=query_text,
             hits=hits,
@@ -332,48 +382,123 @@ class SearchIndex:
             notices=notices,
             page=page,
             pages=pages,
-            partial=partial,
+            partial=partial and len(slots) > 1,
+            ignored=ignored if len(slots) > 1 else [],
+            situations=situations,
         )
 
+    def _rank(self, matched: set[int], slots: list, slot_scores: list, counts: tuple, wanted: int) -> list[int]:
+        """The `wanted` best fiches: first those the query names (a situation's fiches in the editors' order, a
+        glossary term's fiche), then by the number of slots they match, then by BM25F; the title bonus goes
+        to a fiche whose title or aliases hold every word."""
+        count_of, default_count = counts  # slots held, by fiche where it differs from the default
+        bonus: dict[int, float] = {}
+        for slot in slots:
+            for position, doc in enumerate(slot.named):
+                bonus[doc] = bonus.get(doc, 0.0) + _NAMED_SCALE + max(0, 100 - position) * _ORDER_SCALE
+        typed = {stem for slot in slots for stem in slot.typed}
+
+        def value(doc: int, total: float) -> float:
+            rank = bonus.get(doc, 0.0) + count_of.get(doc, default_count) * _COUNT_SCALE
+            return rank + (total * TITLE_BONUS if typed <= self._headings[doc] else total)
+
+        # The named fiches are few and always first; the others are sorted in C by their BM25F sum, plus the
+        # number of slots they hold when it varies (no fiche holds them all).
+        named = [doc for doc in bonus if doc in matched]
+        named.sort(key=lambda doc: (-value(doc, sum(scores.get(doc, 0.0) for scores in slot_scores)), doc))
+        docs = list(matched.difference(bonus))
+        totals = [0.0] * len(docs)
+        for scores in slot_scores:  # map() keeps the loop over thousands of fiches in C
+            totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
+        keys = totals
+        if count_of and not default_count:
+            keys = list(map(add, totals, map(mul, map(count_of.__getitem__, docs), repeat(_COUNT_SCALE))))
+        best = nlargest(max(0, wanted - len(named)) + 50, zip(keys, totals, docs, strict=True))
+        best.sort(key=lambda item: (-value(item[2], item[1]), item[2]))
+        return named + [doc for _key, _total, doc in best]
+
     def _slots(self, query_text: str, notices: list[str]):
-        words = folded_terms(query_text)
+        words = self._typed_words(query_text)
         if len(words) > MAX_QUERY_WORDS:
             words = words[:MAX_QUERY_WORDS]
             notices.append(f"Seuls les {MAX_QUERY_WORDS} premiers mots ont été cherchés.")
         corrections = {}
-        for position, word in enumerate(words):
-            if FUZZY_LENGTH[0] <= len(word) <= FUZZY_LENGTH[1] and word.isalpha() and word not in self._words:
+        for position, (typed, word) in enumerate(words):
+            if self._may_be_a_typo(word):
                 correction = self._correct(word)
                 if correction:
-                    corrections[word] = words[position] = correction
-        stems = list(dict.fromkeys(french_stem(w) for w in words))
+                    corrections[word] = correction
+                    words[position] = (typed, correction)
+        stems, labels = [], []  # each stem once, with the word typed for it
+        for typed, word in words:
+            stem = french_stem(word)
+            if stem not in stems:
+                stems.append(stem)
+                labels.append(typed)
         slots, termes, position = [], [], 0
         while position < len(stems):
-            # A glossary term named here (its acronym or a synonym) matches any of its forms.
-            named = next((n for n in self._glossary_at.get(stems[position], ()) if _at(stems, position, n[1])), None)
-            if named:
-                terme, form, forms = named
-                slots.append(_Slot(form, [f for f in forms if f]))
+            # A glossary term named here (its acronym or a synonym) matches any of its forms; a situation of the
+            # vocabulary names its fiches. The longer form wins; a situation wins over a term of the same length.
+            term = next((n for n in self._glossary_at.get(stems[position], ()) if _at(stems, position, n[1])), None)
+            situated = next(
+                (s for s in self._situation_at.get(stems[position], ()) if _at(stems, position, s[1])), None
+            )
+            if situated and (not term or len(situated[1]) >= len(term[1])):
+                situation, form = situated
+                alternatives = [form]
+                if term and term[1] == form:  # « inaptitude »: the glossary term too
+                    alternatives = [f for f in term[2] if f]
+                    termes.append(term[0])
+                fiches = [self._doc_of[f] for f in situation.fiches if f in self._doc_of]
+                slot = _Slot(form, alternatives, situation=situation, named=fiches)
+            elif term:
+                terme, form, forms = term
+                fiche = self._doc_of.get(terme.fiche or "")
+                slot = _Slot(form, [f for f in forms if f], named=[] if fiche is None else [fiche])
                 termes.append(terme)
-                position += len(form)
             else:
-                slots.append(_Slot([stems[position]], [[stems[position]]]))
-                position += 1
+                form = [stems[position]]
+                slot = _Slot(form, [form])
+            slot.label = " ".join(labels[position : position + len(form)])
+            slots.append(slot)
+            position += len(form)
         return slots, termes, corrections
+
+    def _typed_words(self, query_text: str) -> list[tuple[str, str]]:
+        """(as typed, folded) for each searched word; a phone number typed in groups (« 36 46 ») is one word
+        when the index has it, so that it finds the acteur that answers it."""
+
+        def join(match: re.Match) -> str:
+            digits = phone_digits(match.group())
+            return digits if digits in self._words else match.group()
+
+        text = _NUMBER_RUN.sub(join, unicodedata.normalize("NFC", query_text))
+        words = ((w, fold_word(w)) for w in WORD.findall(text))
+        return [(typed, w) for typed, w in words if len(w) > 1 and w not in STOP_WORDS]
+
+    def _may_be_a_typo(self, word: str) -> bool:
+        """A word to correct: long enough, unknown to the index (as typed and as a stem), and no French word:
+        « paie » is never turned into « paye », nor « appeler » into « appeles »."""
+        return (
+            FUZZY_LENGTH[0] <= len(word) <= FUZZY_LENGTH[1]
+            and word.isalpha()
+            and word not in self._words
+            and french_stem(word) not in self._stems
+            and word not in self._french
+        )
 
     def _correct(self, word: str) -> str | None:
         """The most frequent indexed word one edit away from `word`: Whoosh's automaton finds those with the
-        same first letter; a typo on the first letter is looked up directly (the automaton without a prefix
-        walks the whole lexicon: 3 to 8 ms a word)."""
+        same first letter; a typo on the first letter, or two letters swapped, is looked up directly (the
+        automaton without a prefix walks the whole lexicon: 3 to 8 ms a word)."""
         try:
             candidates = {c for c in self._reader().terms_within("words", word, 1, prefix=1) if c != word}
         except (OSError, index.IndexError):  # the folder is gone and this thread never opened it: no correction
             return None
         if not candidates:
             rest = word[1:]
-            guesses = (
-                {rest, word[1] + word[0] + word[2:]} | {ch + rest for ch in _ALPHABET} | {ch + word for ch in _ALPHABET}
-            )
+            swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # « rqht »
+            guesses = {rest} | swaps | {ch + rest for ch in _ALPHABET} | {ch + word for ch in _ALPHABET}
             candidates = {c for c in guesses if c in self._words and c != word}
         return max(candidates, key=lambda c: (self._words[c], c)) if candidates else None
 

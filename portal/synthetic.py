@@ -170,6 +170,20 @@ GLOSSARY = [
     ("Pôle emploi", "ancien nom de France Travail (2024)", [], "france-travail", True),
 ]
 
+# A few situations of the vocabulary, as content/vocabulaire.yaml writes them: (name, words, fiches).
+VOCABULARY = [
+    ("AVC", ["accident vasculaire cérébral", "hémiplégie"], ["comete-france", "visite-pre-reprise", "rqth", "crpe"]),
+    ("Troubles psychiques", ["burn-out", "dépression"], ["visite-pre-reprise", "temps-partiel-therapeutique"]),
+    ("Lombalgie", ["mal de dos", "lumbago"], ["amenagement-poste", "visite-pre-reprise", "essai-encadre"]),
+    ("Fonction publique", ["fonctionnaire", "agent public"], ["cap-emploi", "rqth", "mdph"]),
+    (
+        "Arrêt long",
+        ["arrêt de travail long", "longue maladie"],
+        ["visite-pre-reprise", "service-social-assurance-maladie", "rendez-vous-liaison"],
+    ),
+    ("Qui contacter", ["appeler", "joindre"], ["service-social-assurance-maladie", "medecin-du-travail", "cpam"]),
+]
+
 # Per acteur: (national id, how many antennes per département, title of one antenne, words people type).
 ANTENNES = [
     ("cap-emploi", (2, 4), "Cap emploi {du_dep}, antenne de {commune}", "cap emploi"),
@@ -192,6 +206,8 @@ LOCAL_DISPOSITIFS = [
     ("espo", (0, 1), "ESPO de {commune}"),
     ("instances-pdp-assurance-maladie", (1, 1), "Plateforme départementale PDP {du_dep}"),
 ]
+# The reach rule: a local fiche's coordinates are in its département's territoire file, not in the fiche.
+ANTENNE_REACH = "Ses coordonnées sont dans « Qui contacter ? », avec celles du département."
 SPST_NAMES = ["AST", "SIST", "Santé au travail", "Prévention Santé Travail", "ACMS", "AMETRA", "Pôle santé travail"]
 STREETS = ["de la République", "Jean Jaurès", "du Général de Gaulle", "Victor Hugo", "Pasteur", "de la Gare", "du Port"]
 
@@ -239,7 +255,7 @@ class Corpus:
 
 
 def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int | None = None) -> Corpus:
-    """Write a synthetic content folder (fiches, territoires, glossary) under `folder`; return its figures.
+    """Write a synthetic content folder (fiches, territoires, glossary, vocabulary) under `folder`; return its figures.
     `departements` keeps only the first ones (a quick run); by default every département is there."""
     rng = random.Random(seed)
     content = folder / "content"
@@ -271,6 +287,7 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 titre = title.format(**fill)
                 fiche = _fiche(rng, fiche_id, titre, "acteur", [], [], fill, today)
                 fiche["liees"] = [acteur]
+                fiche["si_aucun_contact"] = ANTENNE_REACH  # its coordinates are in the territoire file
                 _write(content / "acteurs" / f"{fiche_id}.yaml", fiche)
                 cp = (commune.get("codesPostaux") or ["00000"])[0]
                 contact = _contact(rng, titre, commune["nom"], cp, dep["code"], today)
@@ -285,6 +302,8 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 fiche = _fiche(rng, fiche_id, title.format(**fill), "dispositif", ["pendant-arret"], [], fill, today)
                 fiche["liees"] = [dispositif]
                 folder_name = "acteurs" if dispositif.startswith("instances") else "dispositifs"
+                if folder_name == "acteurs":
+                    fiche["si_aucun_contact"] = ANTENNE_REACH
                 _write(content / folder_name / f"{fiche_id}.yaml", fiche)
                 count += 1
         territoire = {"departement": dep["code"], "mis_a_jour": today, "contacts": local}
@@ -298,6 +317,10 @@ def generate(folder: Path, places_dir: Path, seed: int = 2024, departements: int
                 for t, d, s, f, a in GLOSSARY
             ]
         },
+    )
+    _write(
+        content / "vocabulaire.yaml",
+        {"situations": [{"nom": nom, "mots": mots, "fiches": fiches} for nom, mots, fiches in VOCABULARY]},
     )
     return Corpus(content, count, contacts, queries)
 

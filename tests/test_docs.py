@@ -29,6 +29,7 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "Ajouter un contact",
         "Importer un tableur de contacts",
         "Ajouter une branche",
+        "Ajouter une situation au vocabulaire",
         "Vérifier",
         "Prévisualiser",
         "Ce que veut dire chaque avertissement",

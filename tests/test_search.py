@@ -262,3 +262,10 @@ def test_search_outlives_its_index_folder(tmp_path):
     result = search.search("esai encadre")
     assert result.suggestion == "essai encadre"
     assert [hit.fiche.id for hit in result.hits][:1] == ["essai-encadre"]
+
+
+@pytest.mark.parametrize("word", ["paie", "appeler", "lombalgie", "artisane"])
+def test_a_real_french_word_is_never_corrected_into_another(client, word):
+    """« paie » is not « paye » (which matched « Pays de la Loire »), nor « appeler » « appeles »."""
+    body = client.get("/api/recherche", query_string={"q": word}).get_json()
+    assert body["suggestion"] is None

@@ -99,6 +99,19 @@ def search_api():
             "page": result.page,
             "pages": result.pages,
             "partiel": result.partial,
+            "mots_ignores": result.ignored,
+            "situations": [
+                {
+                    "nom": situation.nom,
+                    "note": situation.note,
+                    "fiches": list(situation.fiches),
+                    "orientation": [
+                        {"libelle": entree.libelle, "url": request.url_root.rstrip("/") + entree.adresse}
+                        for entree in situation.orientation
+                    ],
+                }
+                for situation in result.situations
+            ],
             "suggestion": result.suggestion,
             "message": message,
             "avertissements": result.notices,

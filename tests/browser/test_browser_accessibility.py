@@ -24,6 +24,7 @@ PAGE_TYPES = {
     "recherche-resultats": "/recherche?q=Sameth",
     "recherche-suggestion": "/recherche?q=esai+encadre",
     "recherche-vide": "/recherche?q=xyzzy",
+    "recherche-situation": "/recherche?q=arr%C3%AAt+prolong%C3%A9+paie",
     "contacts": "/contacts",
     "contacts-departement": "/contacts?lieu=56",
     "contacts-commune": "/contacts?lieu=Vannes&pour=essai-encadre",

@@ -41,6 +41,20 @@ def test_search_for_nonsense_says_so_in_french(page):
     assert page.evaluate("() => document.querySelectorAll('#resultats script').length") == 0
 
 
+def test_a_situation_heads_the_results_and_nonsense_offers_ways_out(page, screenshot):
+    page.goto("/recherche")
+    page.locator("#q").press_sequentially("longue maladie", delay=40)
+    expect(page.get_by_role("heading", name="Arrêt long : voici les fiches utiles")).to_be_visible()
+    expect(page.locator(".results .result").first).to_contain_text("Visite de pré-reprise")
+    screenshot(page, "recherche-situation")
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("xyzzyq", delay=40)
+    expect(page.locator("#resultats")).to_contain_text("Aucune fiche ne correspond")
+    screenshot(page, "recherche-sans-resultat")
+    page.locator("#resultats").get_by_role("link", name="Qui contacter ?").click()
+    expect(page).to_have_url(re.compile(r"/contacts$"))
+
+
 def test_contacts_with_htmx_show_local_contacts_and_focus_their_heading(page, screenshot):
     page.goto("/contacts")
     page.get_by_label("Commune, code postal ou département").fill("Vannes")
