@@ -105,7 +105,10 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
-    vocabulaire = _load_vocabulaire(content_dir / "vocabulaire.yaml", root, fiches, trees, problems)
+    # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone).
+    vocabulaire = _load_vocabulaire(
+        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems
+    )
     problems.extend(_content_warnings(fiches, documents, root))
     # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
     problems = [p for p in problems if not (p.target and p.target in broken)]
@@ -378,7 +381,9 @@ def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem
     return list(glossaire.termes)
 
 
-def _load_vocabulaire(path: Path, root: Path, fiches: dict, trees: dict, problems: list[Problem]) -> list[Situation]:
+def _load_vocabulaire(
+    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem]
+) -> list[Situation]:
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
     from portal.search import analyse  # the search's own analysis decides when two words are the same
 
@@ -437,7 +442,7 @@ def _load_vocabulaire(path: Path, root: Path, fiches: dict, trees: dict, problem
                         root=root,
                     )
                 )
-        for n, entree in enumerate(situation.orientation):
+        for n, entree in enumerate(situation.orientation if trees is not None else ()):
             problem = _check_tree_address(entree.adresse, trees)
             if problem:
                 problems.append(problem_at(document, (*at, "orientation", n, "adresse"), *problem, root=root))
@@ -459,7 +464,9 @@ def _check_tree_address(address: str, trees: dict) -> tuple[str, str] | None:
             f"vouliez-vous dire « {guess} » ?" if guess else f"arbres existants : {known}"
         )
     try:
-        walk_tree(trees[tree_id], parse_qsl(parts.query, keep_blank_values=True))
+        walk = walk_tree(trees[tree_id], parse_qsl(parts.query, keep_blank_values=True))
+        if walk.ignored:
+            raise WalkError(" ; ".join(f"{item.question} = {item.code} : {item.reason}" for item in walk.ignored) + ".")
     except WalkError as error:
         return "cette adresse ne mène à aucune étape de l'arbre", (
             f"{error} Ouvrez l'arbre sur le portail, répondez aux questions, puis copiez l'adresse de l'étape."

@@ -75,7 +75,7 @@ def check(content, vocabulary: str):
             "situations:\n  - nom: AVC\n    fiches: [ueros]\n    orientation:\n      - libelle: Arbre\n"
             "        adresse: /orientation/medecin-du-travail?etape=en-arret\n",
             "content/vocabulaire.yaml:6:9: erreur [situations[0].orientation[0].adresse] : cette adresse ne mène à"
-            " aucune étape de l'arbre — « en-arret » n'est pas une réponse possible",
+            " aucune étape de l'arbre — etape = en-arret : « en-arret » n'est plus une réponse",
         ),
     ],
     ids=["fiche inconnue", "clé inconnue", "mot de deux situations", "arbre inconnu", "réponse inconnue"],
