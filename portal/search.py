@@ -318,8 +318,16 @@ class SearchIndex:
         for word in self._words:
             self._surface.setdefault(french_stem(word), set()).add(word)
 
-    def search(self, text: str, filters: dict[str, str] | None = None, page: int = 1, per_page: int = 10):
-        """Search `text` (any string: it is never parsed as a query language), narrowed by `filters`."""
+    def search(
+        self,
+        text: str,
+        filters: dict[str, str] | None = None,
+        page: int = 1,
+        per_page: int = 10,
+        excluded: frozenset[str] = frozenset(),
+    ):
+        """Search `text` (any string: it is never parsed as a query language), narrowed by `filters`; the fiche
+        ids of `excluded` (e.g. regional fiches of another région than the place asked for) are left out."""
         notices: list[str] = []
         query_text = clean(text)
         if len(query_text) > MAX_QUERY_CHARS:
@@ -357,6 +365,8 @@ class SearchIndex:
         allowed = self._allowed(filters or {})
         if allowed is not None:
             matched &= allowed
+        if excluded:
+            matched = {doc for doc in matched if self._ids[doc] not in excluded}
         pages = max(1, math.ceil(len(matched) / per_page))
         page = min(max(page, 1), pages)
         ranked = self._rank(matched, slots, slot_scores, (counts, default_count), page * per_page)

@@ -149,3 +149,14 @@ def test_the_directory_narrows_to_a_place(client):
     assert "/fiches/moaij" in nantes and "/fiches/arpij" not in nantes
     unknown = client.get("/fiches?type=dispositif&lieu=Xyzzyville").text
     assert "Lieu non reconnu" in unknown and "/fiches/moaij" in unknown
+
+
+def test_search_narrows_to_a_place(client):
+    everywhere = client.get("/api/recherche?q=remobilisation arrêt").get_json()
+    ids = {hit["id"] for hit in everywhere["resultats"]}
+    assert {"moaij", "premij"} & ids
+    dijon = client.get("/api/recherche?q=remobilisation arrêt&lieu=Dijon").get_json()
+    assert not {"moaij", "premij", "arpij"} & {hit["id"] for hit in dijon["resultats"]}
+    assert dijon["filtres"]["lieu"] == "Dijon"
+    page = client.get("/recherche?q=remobilisation arrêt&lieu=Nantes").text
+    assert "Fiches valables pour Nantes" in page and "dans votre région" in page and "retirer ce filtre" in page

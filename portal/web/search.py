@@ -4,10 +4,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
+from portal.places import MAX_PLACE_CHARS
 from portal.search import SearchResult, current_search
+from portal.text import clean
 from portal.web import wants_fragment
-from portal.web.directory import read_filters
+from portal.web.directory import narrow_to_place, read_filters
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 10
@@ -21,7 +24,18 @@ def run_search() -> tuple[SearchResult, dict[str, str]]:
     page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= MAX_PAGE else 1
     if raw_page not in ("", "1") and page == 1:
         notices.append("Le numéro de page demandé n'existe pas : voici la première page.")
-    result = current_search().search(request.args.get("q", ""), filters, page=page, per_page=PER_PAGE)
+    lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
+    excluded: frozenset[str] = frozenset()
+    if lieu:
+        zoned = [fiche for fiche in current_catalog().fiches.values() if fiche.zone]
+        kept, notice = narrow_to_place(zoned, lieu)
+        excluded = frozenset(fiche.id for fiche in zoned) - {fiche.id for fiche in kept}
+        notices.append(notice)
+        filters["lieu"] = lieu
+    query_filters = {name: value for name, value in filters.items() if name != "lieu"}
+    result = current_search().search(
+        request.args.get("q", ""), query_filters, page=page, per_page=PER_PAGE, excluded=excluded
+    )
     result.notices[:0] = notices
     return result, filters
 
@@ -75,6 +89,17 @@ def facet_links(result: SearchResult, filters: dict[str, str]) -> list[dict]:
                     "remove": _url(result.query, {k: v for k, v in filters.items() if k != name}),
                 }
             )
+    if filters.get("lieu"):  # the place narrows out regional fiches of elsewhere: shown, and removable
+        without = {k: v for k, v in filters.items() if k != "lieu"}
+        facets.append(
+            {
+                "name": "lieu",
+                "label": "Lieu",
+                "choices": [],
+                "active": filters["lieu"],
+                "remove": _url(result.query, without),
+            }
+        )
     return facets
 
 
