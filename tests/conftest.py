@@ -24,6 +24,21 @@ def app(tmp_path):
     yield app
 
 
+@pytest.fixture(scope="session")
+def real_client(tmp_path_factory):
+    """A client of the portal on the real content of the repository (read only), shared by the whole run."""
+    tmp = tmp_path_factory.mktemp("real")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SECRET_KEY": "test",
+        }
+    )
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.search import SearchIndex, build_index
@@ -42,17 +41,8 @@ def test_each_doctor_query_finds_its_fiches_in_the_top_5(search_index, case):
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("doctor")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+def client(real_client):
+    return real_client
 
 
 def test_a_situation_shows_its_name_its_note_and_working_tree_entries(client):

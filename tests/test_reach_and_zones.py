@@ -15,17 +15,8 @@ REGIONAL = ("ARPIJ", "MOAIJ", "PREMIJ", "Kerpape")
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("reach")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+def client(real_client):
+    return real_client
 
 
 def result_fiches(client, url: str) -> list[str]:

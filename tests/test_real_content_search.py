@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.contacts import contacts_for
@@ -80,17 +79,8 @@ def test_every_departement_gets_an_answer(catalog):
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("real")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+def client(real_client):
+    return real_client
 
 
 @pytest.mark.parametrize("departement", FRANCE, ids=[d["code"] for d in FRANCE])

@@ -4,6 +4,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,17 +50,26 @@ def live_app(tmp_path_factory):
     )
 
 
+@contextmanager
+def _serving(app) -> Iterator[str]:
+    """`app` served by werkzeug in a thread on a free loopback port, for the time of the block: its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app) -> Iterator[str]:
-    """`live_app` served by werkzeug in a thread on a free loopback port."""
+    """`live_app` served on a free loopback port."""
     if not HTMX.exists():
         pytest.fail(f"{HTMX.relative_to(ROOT)} manque : lancez « make install » (htmx est copié depuis node_modules).")
-    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with _serving(live_app) as address:
+        yield address
 
 
 @pytest.fixture
@@ -68,16 +78,9 @@ def serve_app(request):
     until the test ends, and returns its address."""
 
     def serve(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-        thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
-        thread.start()
-
-        def stop() -> None:
-            server.shutdown()
-            thread.join(timeout=10)
-
-        request.addfinalizer(stop)
-        return f"http://127.0.0.1:{server.server_port}"
+        serving = _serving(app)
+        request.addfinalizer(lambda: serving.__exit__(None, None, None))
+        return serving.__enter__()
 
     return serve
 
@@ -93,12 +96,8 @@ def real_live_server(tmp_path_factory) -> Iterator[str]:
             "SECRET_KEY": "browser-tests",
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="real-live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with _serving(app) as address:
+        yield address
 
 
 @pytest.fixture
