@@ -44,7 +44,7 @@ def editor_routes(app):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("editors.") or rule.endpoint in {"editors.login", "editors.login_submit"}:
             continue
-        url = rule.rule.replace("<int:report_id>", "1")
+        url = re.sub(r"<int[^>]*:report_id>", "1", rule.rule)
         routes += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 
@@ -96,6 +96,22 @@ def test_login_shows_the_dashboard_then_logout_closes_it(client, editor, report_
 def test_login_never_redirects_to_another_site(client, editor):
     for target in ["https://evil.example/", "//evil.example/editeurs", "/fiches/crpe"]:
         assert login(client, suivant=target).headers["Location"] == "/editeurs/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/editeurs/\r\nSet-Cookie: x=1",
+        "/editeurs/retours\n",
+        "/editeurs/\x00",
+        "/editeurs/\u2028",
+        "/editeurs/../fiches",
+    ],
+)
+def test_a_next_page_with_a_line_break_or_outside_the_area_leads_home(client, editor, target):
+    assert client.get("/editeurs/connexion", query_string={"suivant": target}).status_code == 200
+    response = login(client, suivant=target)
+    assert response.status_code == 303 and response.headers["Location"] == "/editeurs/"
 
 
 def test_too_many_login_attempts_are_refused(app, client, editor):

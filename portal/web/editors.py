@@ -1,7 +1,7 @@
 """The editor area (/editeurs): login, reports from users, fiches due for review, orientation counts, trees."""
 
+import posixpath
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
@@ -56,8 +56,12 @@ def _no_store(response):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this area: an open redirect to another site would help a phishing page."""
-    if target and target.startswith("/editeurs") and not urlsplit(target).netloc and "\\" not in target:
+    """Only a printable path of this area: an open redirect to another site would help a phishing page, and a
+    line break would forge a header (Werkzeug refuses it: that was a 500)."""
+    target = target or ""
+    printable = target.isprintable() and not any(char.isspace() or char == "\\" for char in target)
+    # A path of this area has no scheme nor host, and stays in the area once « .. » are resolved.
+    if printable and target.startswith("/editeurs") and posixpath.normpath(target).startswith("/editeurs"):
         return target
     return url_for("editors.dashboard")
 
@@ -124,7 +128,8 @@ def reports_page():
     )
 
 
-@bp.post("/retours/<int:report_id>/fermer")
+# Report ids are SQL integers: a larger number is no report (a 404), never an overflow in the driver (a 500).
+@bp.post(f"/retours/<int(max={2**63 - 1}):report_id>/fermer")
 def close(report_id: int):
     """Close a report (it stays listed under « clos »)."""
     if close_report(get_session(), report_id, current_editor() or "?") is None:
