@@ -1,6 +1,8 @@
 """Configuration: every setting read from the environment once, with a safe default."""
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +49,33 @@ SETTINGS_DOC = {
 
 
 def _instance_secret(instance: Path) -> str:
-    """A random key created once per instance folder, so sessions survive restarts without a setting."""
+    """A random key created once per instance folder, readable by its owner only, so sessions survive restarts
+    without a setting. Workers starting together end with one key: each writes a draft of its own, the first
+    to link it under the final name wins (a link never replaces a file), the others read the winner's."""
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
+        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(8)}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    private_file(path)
     return path.read_text().strip()
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0600) unless it exists; an existing file that others
+    could read is made private (best effort: it may belong to another user)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                path.chmod(0o600)

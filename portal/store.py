@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
 from portal.catalog import Catalog
+from portal.config import private_file
 
 
 class ContentMeta(SQLModel, table=True):
@@ -95,7 +96,12 @@ def orientation_counts() -> list[tuple[str, str, int]]:
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL and a busy timeout so several workers can write."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if str(path) not in ("", ":memory:"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Reports and accounts are nobody else's to read: the file (and its -wal and -shm, which SQLite
+            # creates with the same mode) is private to the portal's user.
+            private_file(path)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

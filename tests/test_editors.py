@@ -151,6 +151,51 @@ def test_deleted_account_loses_its_session(client, runner, editor):
     assert client.get("/editeurs/").status_code == 303
 
 
+def copy_of_session(app, client):
+    """Another browser holding a copy of `client`'s session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, editor):
+    login(client)
+    thief = copy_of_session(app, client)
+    assert thief.get("/editeurs/").status_code == 200  # the copy works while the session lives
+    client.post("/editeurs/deconnexion", data={"csrf_token": csrf(client, "/editeurs/")})
+    response = thief.get("/editeurs/")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/editeurs/connexion")
+
+
+def test_logout_ends_the_sessions_of_the_account_in_every_browser(app, client, editor):
+    other_browser = app.test_client()
+    login(client)
+    login(other_browser)
+    assert other_browser.get("/editeurs/").status_code == 200
+    client.post("/editeurs/deconnexion", data={"csrf_token": csrf(client, "/editeurs/")})
+    assert other_browser.get("/editeurs/").status_code == 303
+    login(other_browser)  # logging in again opens a new session
+    assert other_browser.get("/editeurs/").status_code == 200
+
+
+def test_a_new_password_ends_the_open_sessions(app, client, runner, editor):
+    login(client)
+    changed = runner.invoke(args=["editeur", "ajouter", "claire"], input="un autre mot de passe\n" * 2)
+    assert changed.exit_code == 0 and "mis à jour : ses sessions sont fermées" in changed.output
+    assert client.get("/editeurs/").status_code == 303
+    assert login(client, password="un autre mot de passe").status_code == 303
+    assert client.get("/editeurs/").status_code == 200
+
+
+def test_an_account_created_again_does_not_revive_old_cookies(app, client, runner, editor):
+    login(client)
+    thief = copy_of_session(app, client)
+    assert runner.invoke(args=["editeur", "retirer", "claire"]).exit_code == 0
+    again = runner.invoke(args=["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert again.exit_code == 0
+    assert thief.get("/editeurs/").status_code == 303
+
+
 def test_review_page_lists_what_is_due(client, editor):
     login(client)
     page = client.get("/editeurs/revue").text

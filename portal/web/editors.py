@@ -21,17 +21,18 @@ PUBLIC_ENDPOINTS = {"editors.login", "editors.login_submit"}
 
 
 def current_editor() -> str | None:
-    """The logged-in editor's name, if the session is valid and the account still exists."""
-    name, since = session.get("editeur"), session.get("editeur_depuis")
-    if not name or not since:
+    """The logged-in editor's name, if the session is recent, the account still exists and its sessions were not
+    ended since this one began (logout, new password)."""
+    name, since, generation = session.get("editeur"), session.get("editeur_depuis"), session.get("editeur_generation")
+    if not isinstance(name, str) or not isinstance(since, str) or not isinstance(generation, int):
         return None
     try:
         started = datetime.fromisoformat(since)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     if datetime.now(UTC) - started > timedelta(hours=SESSION_HOURS):
         return None
-    return name if accounts.account_exists(get_session(), name) else None
+    return name if accounts.session_is_current(get_session(), name, generation) else None
 
 
 @bp.before_request
@@ -86,12 +87,17 @@ def login_submit():
         return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
     session.clear()  # a fresh session (and a fresh CSRF token) for the logged-in editor
     session["editeur"], session["editeur_depuis"] = name, datetime.now(UTC).isoformat()
+    session["editeur_generation"] = accounts.session_generation(db, name)
     return redirect(_safe_next(suivant), code=303)
 
 
 @bp.post("/deconnexion")
 def logout():
-    """Log out and go back to the login form."""
+    """Log out, in every browser of this account (a copied cookie is refused from now on), and go back to the
+    login form."""
+    name = current_editor()
+    if name:
+        accounts.end_sessions(get_session(), name)
     session.clear()
     return redirect(url_for("editors.login"), code=303)
 
