@@ -119,6 +119,20 @@ def test_too_many_login_attempts_are_refused(app, client, editor):
     assert [login(client, password="faux-faux-faux").status_code for _ in range(3)] == [401, 401, 401]
     response = login(client)
     assert response.status_code == 429 and "Trop de demandes" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+
+
+def test_attempts_on_one_name_are_limited_from_any_address(app, editor):
+    app.config["LOGINS_PER_15_MIN"] = 3
+    statuses = []
+    for number in range(5):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
+        statuses.append(login(browser, password="faux-faux-faux").status_code)
+    assert statuses == [401, 401, 401, 429, 429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert login(other, name="bob", password="faux-faux-faux").status_code == 401  # another name is not limited
 
 
 def test_secure_cookie_when_configured(app, client, editor):

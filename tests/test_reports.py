@@ -175,6 +175,8 @@ def test_rate_limit_per_client(app, client):
     assert [client.post("/signaler/crpe", data=data).status_code for _ in range(2)] == [303, 303]
     response = client.post("/signaler/crpe", data=data)
     assert response.status_code == 429 and "Trop de demandes" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    assert re.search(r"réessayez dans \d+ (minute|seconde)", response.text)
     elsewhere = app.test_client()
     other = {"csrf_token": token(elsewhere), "raison": "lien-casse"}
     assert elsewhere.post("/signaler/crpe", data=other, environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 303

@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from portal import accounts
 from portal.content import current_catalog
-from portal.feedback import REASONS, allow, client_key, close_report, list_reports
+from portal.feedback import REASONS, close_report, list_reports
 from portal.review import due_items
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
 from portal.trees import result_counts
 from portal.web.csrf import check_csrf
+from portal.web.rate_limits import limit_rate
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
 
@@ -75,12 +76,11 @@ def login():
 
 @bp.post("/connexion")
 def login_submit():
-    """Check the name and password; too many attempts from one client are refused for a while."""
+    """Check the name and password; too many attempts from one address, or on one name from anywhere, are
+    refused for a while."""
     db = get_session()
-    client = client_key(current_app.secret_key, request.remote_addr)
-    if not allow(db, "connexion", client, current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15)):
-        abort(429)
     name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
+    limit_rate("connexion", current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15), name=name)
     suivant = request.form.get("suivant", "")
     if not accounts.check_login(db, name, password):
         error = "Nom ou mot de passe incorrect."
