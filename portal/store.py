@@ -8,7 +8,6 @@ from pathlib import Path
 
 from flask import current_app, g
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
 from portal.catalog import Catalog
@@ -61,36 +60,6 @@ class ContactRow(SQLModel, table=True):
 
 
 DERIVED = (FicheEtape, FichePublic, ContactRow, FicheRow)
-
-
-class OrientationCount(SQLModel, table=True):
-    """How many times a result of an orientation tree was shown: persistent, anonymous (no IP, no answers)."""
-
-    __tablename__ = "orientation_count"
-    tree: str = Field(primary_key=True)
-    node: str = Field(primary_key=True)  # the result's id in the tree
-    count: int = 0
-
-
-def count_result(tree: str, node: str) -> None:
-    """Add one to the count of result `node` of `tree` (safe when several workers count at once)."""
-    session = get_session()
-    table = OrientationCount.__table__
-    increment = table.update().where(table.c.tree == tree, table.c.node == node).values(count=table.c.count + 1)
-    if session.exec(increment).rowcount == 0:
-        try:
-            session.exec(table.insert().values(tree=tree, node=node, count=1))
-        except IntegrityError:  # another worker inserted it first
-            session.rollback()
-            session.exec(increment)
-    session.commit()
-
-
-def orientation_counts() -> list[tuple[str, str, int]]:
-    """(tree, result, count) for every result reached at least once, most reached first."""
-    order = (OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
-    query = select(OrientationCount).order_by(*order)
-    return [(row.tree, row.node, row.count) for row in get_session().exec(query)]
 
 
 def make_engine(url: str) -> Engine:
