@@ -23,11 +23,23 @@ def settings_from_env(instance_path: str) -> dict:
         "PLACES_DATA_DIR": env("PORTAL_PLACES_DATA_DIR", str(PLACES_DATA_DIR)),
         "DEV": env("PORTAL_DEV", "0") == "1",
         "RELOAD_SECONDS": float(env("PORTAL_RELOAD_SECONDS", "0") or 0),
+        "COUNTS_SECONDS": float(env("PORTAL_COUNTS_SECONDS", "60") or 60),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
         "PROXIES": env("PORTAL_PROXIES", "0"),
+        # Flask answers 400 to any other Host (or X-Forwarded-Host behind a trusted proxy): absolute URLs of the
+        # API and the data·inclusion lists are built from trusted names only.
+        "TRUSTED_HOSTS": host_list(env("PORTAL_TRUSTED_HOSTS", "")) or LOCAL_HOSTS,
     }
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def host_list(value: str) -> list[str]:
+    """« portail.example.fr, .example.org » -> the names (a leading dot accepts every subdomain)."""
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 # Documented settings: name -> meaning. A test checks that the README lists each of them.
@@ -43,8 +55,17 @@ SETTINGS_DOC = {
     "en français (comme `portal serve --dev`)",
     "PORTAL_RELOAD_SECONDS": "en production, relire le contenu s'il a changé, au plus toutes les N secondes ; "
     "s'il est cassé, la dernière version valide reste servie (défaut : 0, jamais)",
+    "PORTAL_COUNTS_SECONDS": "chaque worker garde en mémoire le nombre d'orientations montrées et l'écrit dans la "
+    "base au plus toutes les N secondes, et à son arrêt : afficher un résultat n'écrit rien (défaut : 60)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
-    "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (en-têtes X-Forwarded-* ; défaut : 0)",
+    "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (défaut : 0) : le portail (ProxyFix) "
+    "et gunicorn (`gunicorn.conf.py`) ne croient les en-têtes X-Forwarded-* (adresse du client, https, nom d'hôte) "
+    "que s'il vaut 1 ou plus ; à 0, gunicorn les ignore même venant de 127.0.0.1. Derrière un proxy d'une autre "
+    "machine, donnez aussi son adresse à gunicorn (`FORWARDED_ALLOW_IPS=10.0.0.5`)",
+    "PORTAL_TRUSTED_HOSTS": "noms d'hôte sous lesquels le portail répond, séparés par des virgules "
+    "(`portail.example.fr,.example.org` : un point au début accepte les sous-domaines) ; tout autre en-tête "
+    "Host reçoit une erreur 400, et les adresses absolues (API, data·inclusion) ne sont construites qu'avec "
+    "ces noms (défaut : localhost,127.0.0.1 ; à régler en production)",
 }
 
 

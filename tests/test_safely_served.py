@@ -53,3 +53,54 @@ def test_an_unexpected_error_on_a_path_with_a_line_break_logs_one_line(app, clie
     assert response.status_code == 500
     [record] = [r for r in caplog.records if r.name == app.logger.name]
     assert record.getMessage() == "Erreur inattendue sur /boum/x\\n127.0.0.1 - - faux\\r\\x1b[2J"
+
+
+def test_an_untrusted_host_is_refused_in_french(client):
+    response = client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "Le portail ne répond pas sous ce nom d'hôte" in response.text
+    api = client.get("/api/recherche?q=essai", headers={"Host": "evil.example"})
+    assert api.status_code == 400 and "nom d'hôte" in api.json["message"]
+
+
+def test_absolute_urls_use_a_trusted_host_only(app, client):
+    app.config["TRUSTED_HOSTS"] = ["portail.example.fr", ".example.org"]
+    for host in ("portail.example.fr", "www.example.org"):
+        result = client.get("/api/recherche?q=essai", headers={"Host": host}).json["resultats"][0]
+        assert result["url"].startswith(f"http://{host}/fiches/")
+    assert client.get("/api/recherche?q=essai", headers={"Host": "localhost"}).status_code == 400
+    # Behind no trusted proxy, X-Forwarded-Host is ignored: the URLs keep the Host the request came with.
+    forwarded = client.get("/api/recherche?q=essai", headers={"Host": "portail.example.fr", "X-Forwarded-Host": "evil"})
+    assert forwarded.json["resultats"][0]["url"].startswith("http://portail.example.fr/")
+
+
+def test_behind_a_proxy_an_untrusted_forwarded_host_is_refused(tmp_path):
+    from portal import create_app
+    from portal.config import ROOT
+
+    fixtures = ROOT / "tests" / "fixtures"
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(fixtures / "content"),
+            "TREES_DIR": str(fixtures / "trees"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "test",
+            "PROXIES": "1",
+            "TRUSTED_HOSTS": ["portail.example.fr"],
+        }
+    )
+    client = app.test_client()
+    assert client.get("/", headers={"X-Forwarded-Host": "evil.example"}).status_code == 400
+    response = client.get("/api/recherche?q=essai", headers={"X-Forwarded-Host": "portail.example.fr"})
+    assert response.status_code == 200 and response.json["resultats"][0]["url"].startswith("http://portail.example.fr/")
+
+
+def test_trusted_hosts_come_from_the_environment(monkeypatch, tmp_path):
+    from portal.config import settings_from_env
+
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", " portail.example.fr , .example.org ,")
+    assert settings_from_env(str(tmp_path))["TRUSTED_HOSTS"] == ["portail.example.fr", ".example.org"]
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "")  # empty is not « every host »: the safe default stays
+    assert settings_from_env(str(tmp_path))["TRUSTED_HOSTS"] == ["localhost", "127.0.0.1"]

@@ -87,7 +87,7 @@ def test_unexpected_error_page_sends_the_security_headers(app, client):
 
 def test_no_hsts_over_plain_http_but_hsts_over_tls(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
-    secure = client.get("/", base_url="https://portail.example")
+    secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
@@ -127,7 +127,7 @@ def test_session_cookie_is_httponly_and_samesite_and_not_secure_over_http(tmp_pa
 
 def test_session_cookie_is_secure_over_tls(tmp_path):
     client = _app_with_session_route(tmp_path).test_client()
-    cookie = _session_cookie(client.get("/session-test", base_url="https://portail.example"))
+    cookie = _session_cookie(client.get("/session-test", base_url="https://localhost"))
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 

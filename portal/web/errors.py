@@ -56,6 +56,9 @@ def _http_error(error: HTTPException):
         query = str(error.description)
     elif isinstance(error, SecurityError):  # a Host header that TRUSTED_HOSTS does not list
         message = "Le portail ne répond pas sous ce nom d'hôte : vérifiez l'adresse."
+        if not request.path.startswith("/api/"):
+            # No page template: without a trusted host, Flask has no URL adapter to build the page's links.
+            return message, status, {"Content-Type": "text/plain; charset=utf-8"}
     elif status == 400 and isinstance(error.description, str) and not error.description.startswith("The "):
         message = error.description  # our own French explanation
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
