@@ -24,6 +24,7 @@ REASONS: dict[str, str] = {
     "autre": "Autre",
 }
 TEXT_MAX = 2000  # characters of free text; a report is a few sentences, not a file
+REPORT_ID_MAX = 2**31 - 1  # report ids are SQL integers: 32 bits on PostgreSQL
 
 
 class Report(SQLModel, table=True):
@@ -115,6 +116,8 @@ def count_reports(session: Session, status: str = "ouvert") -> int:
 
 def close_report(session: Session, report_id: int, editor: str) -> Report | None:
     """Mark a report as handled by `editor`; None when there is no such report."""
+    if not 0 < report_id <= REPORT_ID_MAX:
+        return None  # asked of PostgreSQL, a larger number is an error, not an absent report
     report = session.get(Report, report_id)
     if report is None:
         return None

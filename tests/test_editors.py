@@ -261,3 +261,4 @@ def test_reports_from_the_command_line(runner, report_id):
     assert "0 signalement(s) ouvert(s)." in runner.invoke(args=["retours"]).output
     assert "clos par claire" in runner.invoke(args=["retours", "--etat", "tous"]).output
     assert runner.invoke(args=["retours", "--fermer", "99999"]).exit_code == 1
+    assert runner.invoke(args=["retours", "--fermer", str(2**70)]).exit_code == 1

@@ -124,3 +124,10 @@ def test_text_with_nul_and_escapes_is_stored_clean(engine):
     with Session(engine) as session:
         report = save_report(session, "crpe", "autre", "a\x00b\x1b[2Jc\r\nd", "v1", contact="Cap\x07 emploi")
         assert (report.text, report.contact) == ("ab[2Jc\nd", "Cap emploi")
+
+
+def test_a_report_number_beyond_the_column_is_no_report(engine):
+    with Session(engine) as session:
+        save_report(session, "crpe", "lien-casse", "", "v1")
+        for number in (0, -1, 2**31, 2**63 - 1, 2**70):  # PostgreSQL's integer stops at 2**31 - 1
+            assert close_report(session, number, "claire") is None

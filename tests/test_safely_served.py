@@ -32,7 +32,7 @@ def test_an_unreadable_page_number_gives_the_first_page_with_a_notice(client, pa
 
 def test_a_report_id_beyond_sql_integers_is_a_404(client):
     token = csrf(client, "/editeurs/connexion")
-    for report_id in (2**63, 2**64 + 1, int("9" * 40)):
+    for report_id in (2**31, 2**63, 2**64 + 1, int("9" * 40)):
         response = client.post(f"/editeurs/retours/{report_id}/fermer", data={"csrf_token": token})
         assert response.status_code == 404 and "Page introuvable" in response.text
 

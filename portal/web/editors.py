@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from portal import accounts
 from portal.content import current_catalog
-from portal.feedback import REASONS, close_report, list_reports
+from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
 from portal.review import due_items
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
@@ -134,8 +134,8 @@ def reports_page():
     )
 
 
-# Report ids are SQL integers: a larger number is no report (a 404), never an overflow in the driver (a 500).
-@bp.post(f"/retours/<int(max={2**63 - 1}):report_id>/fermer")
+# Report ids are SQL integers: a larger number is no report (a 404), never an overflow in the database (a 500).
+@bp.post(f"/retours/<int(max={REPORT_ID_MAX}):report_id>/fermer")
 def close(report_id: int):
     """Close a report (it stays listed under « clos »)."""
     if close_report(get_session(), report_id, current_editor() or "?") is None:
