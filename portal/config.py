@@ -44,10 +44,12 @@ def host_list(value: str) -> list[str]:
 
 # Documented settings: name -> meaning. A test checks that the README lists each of them.
 SETTINGS_DOC = {
-    "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/)",
+    "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/secret_key, "
+    "lisible par son seul propriétaire)",
     "PORTAL_CONTENT_DIR": "dossier des fiches YAML (défaut : content/)",
     "PORTAL_TREES_DIR": "dossier des arbres d'orientation (défaut : trees/)",
-    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3) ; "
+    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3, fichier lisible par son seul "
+    "propriétaire) ; "
     "`postgresql://utilisateur:mot-de-passe@hôte/base` pour partager signalements et comptes entre plusieurs instances",
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",

@@ -51,7 +51,7 @@ class RateCount(SQLModel, table=True):
     __tablename__ = "rate_count"
     bucket: str = Field(primary_key=True)
     client: str = Field(primary_key=True)
-    window: int = Field(primary_key=True)  # when the window began, in seconds since 1970 (UTC)
+    window_start: int = Field(primary_key=True)  # in seconds since 1970 (UTC)
     count: int = 0
 
 
@@ -150,7 +150,7 @@ def count_action(
     seconds = max(1, math.ceil(window.total_seconds()))
     moment = time.time() if moment is None else moment
     start = int(moment // seconds * seconds)
-    done = increment(session, RateCount.__table__, {"bucket": bucket, "client": client, "window": start}, "count")
+    done = increment(session, RateCount.__table__, {"bucket": bucket, "client": client, "window_start": start}, "count")
     session.commit()
     if done == 1:  # a client's first action in this window: forget the windows nobody can still be in
         _forget_windows_before(session, bucket, start - seconds)
@@ -159,7 +159,7 @@ def count_action(
 
 def _forget_windows_before(session: Session, bucket: str, before: int) -> None:
     try:
-        session.exec(delete(RateCount).where(RateCount.bucket == bucket, RateCount.window < before))
+        session.exec(delete(RateCount).where(RateCount.bucket == bucket, RateCount.window_start < before))
         session.commit()
     except DatabaseError:  # best effort: two workers cleaning at once may deadlock on the same rows
         session.rollback()

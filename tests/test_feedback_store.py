@@ -79,7 +79,7 @@ def test_old_windows_are_forgotten(engine):
         for moment in (60.0, 120.0, 180.0, 240.0):
             count_action(session, "signalement", "client-a", 5, minute, moment)
             count_action(session, "signalement", f"client-{moment}", 5, minute, moment)
-        windows = session.exec(select(RateCount.window).where(RateCount.bucket == "signalement")).all()
+        windows = session.exec(select(RateCount.window_start).where(RateCount.bucket == "signalement")).all()
     assert set(windows) == {180, 240}  # the current window and the one before it are all that is kept
 
 
