@@ -1,5 +1,9 @@
 """gunicorn settings for production and for `python -m portal.bench --http` (command-line options win: -b, -w)."""
 
+import os
+
+from portal.logs import GunicornLogger
+
 bind = "127.0.0.1:8000"
 workers = 2
 
@@ -9,3 +13,24 @@ workers = 2
 # proxy that buffers requests, slow clients never hold a sync worker.
 worker_class = "sync"
 threads = 1
+
+# PORTAL_PROXIES, the number of trusted reverse proxies, rules gunicorn as it rules the portal (Flask's ProxyFix):
+# with none, gunicorn believes no X-Forwarded-* header (https, script name), not even from 127.0.0.1, which it
+# trusts by default, nor from a UNIX socket, which it always trusts. With proxies, gunicorn's own default holds:
+# 127.0.0.1, or the addresses in FORWARDED_ALLOW_IPS.
+_proxies = os.environ.get("PORTAL_PROXIES", "0").strip()
+if not (_proxies.isascii() and _proxies.isdigit() and int(_proxies) > 0):
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+    forwarder_headers = ""
+
+# What a client sends (the URL-decoded path, its user agent) is escaped in the access and error logs: a path
+# with « %0A » cannot forge a log line.
+logger_class = GunicornLogger
+
+
+def worker_exit(server, worker) -> None:
+    """A stopping worker writes the orientation counts it kept in memory (see portal/counts.py)."""
+    from portal.counts import flush_all
+
+    flush_all()

@@ -1,13 +1,15 @@
-"""Editor accounts, defined by the operator: names and hashed passwords (werkzeug), persistent."""
+"""Editor accounts, defined by the operator: names and hashed passwords (werkzeug), persistent; and the
+generation of each name's sessions, which ends them all at once."""
 
 import re
 from datetime import datetime
 from functools import cache
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.feedback import now
+from portal.sql_counter import increment
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,59}$")
 PASSWORD_MIN = 12
@@ -28,7 +30,17 @@ class EditorAccount(SQLModel, table=True):
     created_at: datetime
 
 
-TABLES = (EditorAccount,)
+class SessionGeneration(SQLModel, table=True):
+    """How many times the sessions of an editor name were ended (logout, new password, removed account). A
+    session keeps the generation it started in, in its signed cookie, and is valid only while it is current.
+    The row outlives the account: a name created again does not bring the old cookies back to life."""
+
+    __tablename__ = "editor_session_generation"
+    name: str = Field(primary_key=True)
+    generation: int = 0
+
+
+TABLES = (EditorAccount, SessionGeneration)
 
 
 class AccountError(ValueError):
@@ -49,26 +61,53 @@ def set_account(session: Session, name: str, password: str) -> bool:
         account = EditorAccount(name=name, password_hash="", created_at=now())
     account.password_hash = generate_password_hash(password)
     session.add(account)
+    if not created:
+        _next_generation(session, name)  # a new password ends the sessions opened with the old one
     session.commit()
     return created
 
 
 def remove_account(session: Session, name: str) -> bool:
-    """Delete the account `name`; False when there was none."""
+    """Delete the account `name` and end its sessions; False when there was none."""
     account = session.get(EditorAccount, name)
     if account is None:
         return False
     session.delete(account)
+    _next_generation(session, name)
     session.commit()
     return True
 
 
+def _next_generation(session: Session, name: str) -> int:
+    return increment(session, SessionGeneration.__table__, {"name": name}, "generation")
+
+
+def end_sessions(session: Session, name: str) -> None:
+    """End every session of `name`, in every browser (logout)."""
+    _next_generation(session, name)
+    session.commit()
+
+
+def session_generation(session: Session, name: str) -> int:
+    """The generation a session of `name` opened now belongs to."""
+    current = session.exec(select(SessionGeneration.generation).where(SessionGeneration.name == name)).first()
+    return current or 0
+
+
+def session_is_current(session: Session, name: str, generation: int) -> bool:
+    """True when `name` is an account and its sessions were not ended since one began in `generation`."""
+    query = (
+        select(func.coalesce(SessionGeneration.generation, 0))
+        .select_from(EditorAccount)
+        .outerjoin(SessionGeneration, SessionGeneration.name == EditorAccount.name)
+        .where(EditorAccount.name == name)
+    )
+    current = session.exec(query).first()
+    return current is not None and current == generation
+
+
 def account_names(session: Session) -> list[str]:
     return list(session.exec(select(EditorAccount.name).order_by(EditorAccount.name)).all())
-
-
-def account_exists(session: Session, name: str) -> bool:
-    return session.get(EditorAccount, name) is not None
 
 
 def check_login(session: Session, name: str, password: str) -> bool:

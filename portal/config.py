@@ -1,6 +1,8 @@
 """Configuration: every setting read from the environment once, with a safe default."""
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,19 +23,33 @@ def settings_from_env(instance_path: str) -> dict:
         "PLACES_DATA_DIR": env("PORTAL_PLACES_DATA_DIR", str(PLACES_DATA_DIR)),
         "DEV": env("PORTAL_DEV", "0") == "1",
         "RELOAD_SECONDS": float(env("PORTAL_RELOAD_SECONDS", "0") or 0),
+        "COUNTS_SECONDS": float(env("PORTAL_COUNTS_SECONDS", "60") or 60),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
         "PROXIES": env("PORTAL_PROXIES", "0"),
+        # Flask answers 400 to any other Host (or X-Forwarded-Host behind a trusted proxy): absolute URLs of the
+        # API and the data·inclusion lists are built from trusted names only.
+        "TRUSTED_HOSTS": host_list(env("PORTAL_TRUSTED_HOSTS", "")) or LOCAL_HOSTS,
     }
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def host_list(value: str) -> list[str]:
+    """« portail.example.fr, .example.org » -> the names (a leading dot accepts every subdomain)."""
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 # Documented settings: name -> meaning. A test checks that the README lists each of them.
 SETTINGS_DOC = {
-    "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/)",
+    "PORTAL_SECRET_KEY": "clé de signature des sessions (défaut : une clé aléatoire gardée dans instance/secret_key, "
+    "lisible par son seul propriétaire)",
     "PORTAL_CONTENT_DIR": "dossier des fiches YAML (défaut : content/)",
     "PORTAL_TREES_DIR": "dossier des arbres d'orientation (défaut : trees/)",
-    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3) ; "
+    "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3, fichier lisible par son seul "
+    "propriétaire) ; "
     "`postgresql://utilisateur:mot-de-passe@hôte/base` pour partager signalements et comptes entre plusieurs instances",
     "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
@@ -41,15 +57,48 @@ SETTINGS_DOC = {
     "en français (comme `portal serve --dev`)",
     "PORTAL_RELOAD_SECONDS": "en production, relire le contenu s'il a changé, au plus toutes les N secondes ; "
     "s'il est cassé, la dernière version valide reste servie (défaut : 0, jamais)",
+    "PORTAL_COUNTS_SECONDS": "chaque worker garde en mémoire le nombre d'orientations montrées et l'écrit dans la "
+    "base au plus toutes les N secondes, et à son arrêt : afficher un résultat n'écrit rien (défaut : 60)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
-    "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (en-têtes X-Forwarded-* ; défaut : 0)",
+    "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (défaut : 0) : le portail (ProxyFix) "
+    "et gunicorn (`gunicorn.conf.py`) ne croient les en-têtes X-Forwarded-* (adresse du client, https, nom d'hôte) "
+    "que s'il vaut 1 ou plus ; à 0, gunicorn les ignore même venant de 127.0.0.1. Derrière un proxy d'une autre "
+    "machine, donnez aussi son adresse à gunicorn (`FORWARDED_ALLOW_IPS=10.0.0.5`)",
+    "PORTAL_TRUSTED_HOSTS": "noms d'hôte sous lesquels le portail répond, séparés par des virgules "
+    "(`portail.example.fr,.example.org` : un point au début accepte les sous-domaines) ; tout autre en-tête "
+    "Host reçoit une erreur 400, et les adresses absolues (API, data·inclusion) ne sont construites qu'avec "
+    "ces noms (défaut : localhost,127.0.0.1 ; à régler en production)",
 }
 
 
 def _instance_secret(instance: Path) -> str:
-    """A random key created once per instance folder, so sessions survive restarts without a setting."""
+    """A random key created once per instance folder, readable by its owner only, so sessions survive restarts
+    without a setting. Workers starting together end with one key: each writes a draft of its own, the first
+    to link it under the final name wins (a link never replaces a file), the others read the winner's."""
     path = instance / "secret_key"
     if not path.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
+        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(8)}"
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    private_file(path)
     return path.read_text().strip()
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0600) unless it exists; an existing file that others
+    could read is made private (best effort: it may belong to another user)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                path.chmod(0o600)

@@ -190,7 +190,8 @@ def editor_group() -> None:
     help="Demandé s'il n'est pas donné.",
 )
 def editor_add(nom: str, mot_de_passe: str) -> None:
-    """Créer le compte NOM (ou changer son mot de passe) ; le mot de passe est demandé et stocké haché."""
+    """Créer le compte NOM, ou changer son mot de passe (ses sessions ouvertes sont alors fermées) ; le mot de
+    passe est demandé et stocké haché."""
     from portal.accounts import AccountError, set_account
 
     try:
@@ -198,7 +199,7 @@ def editor_add(nom: str, mot_de_passe: str) -> None:
     except AccountError as error:
         click.echo(f"Compte non enregistré : {error}.", err=True)
         sys.exit(1)
-    click.echo(f"Compte « {nom} » {'créé' if created else 'mis à jour'}.")
+    click.echo(f"Compte « {nom} » créé." if created else f"Compte « {nom} » mis à jour : ses sessions sont fermées.")
 
 
 @editor_group.command("retirer")
@@ -210,7 +211,7 @@ def editor_remove(nom: str) -> None:
     if not remove_account(store_session(), nom):
         click.echo(f"Aucun compte « {nom} ».", err=True)
         sys.exit(1)
-    click.echo(f"Compte « {nom} » supprimé.")
+    click.echo(f"Compte « {nom} » supprimé : ses sessions sont fermées.")
 
 
 @editor_group.command("liste")

@@ -1,13 +1,19 @@
-"""Reports from users (« Signaler une erreur ») and the per-client rate limit: persistent, never derived."""
+"""Reports from users (« Signaler une erreur ») and the rate limits of the forms: persistent, never derived."""
 
+import contextlib
 import hashlib
 import hmac
+import ipaddress
+import math
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Field, Session, SQLModel, delete, select
+
+from portal.sql_counter import increment
 
 # The fixed reasons a user can give: code -> label shown in the form and in the editor area.
 REASONS: dict[str, str] = {
@@ -18,6 +24,7 @@ REASONS: dict[str, str] = {
     "autre": "Autre",
 }
 TEXT_MAX = 2000  # characters of free text; a report is a few sentences, not a file
+REPORT_ID_MAX = 2**31 - 1  # report ids are SQL integers: 32 bits on PostgreSQL
 
 
 class Report(SQLModel, table=True):
@@ -37,17 +44,18 @@ class Report(SQLModel, table=True):
     closed_by: str | None = None
 
 
-class RateEvent(SQLModel, table=True):
-    """One counted action of one client (a keyed hash, never the address itself), for rate limits."""
+class RateCount(SQLModel, table=True):
+    """How many actions one client (a keyed hash, never an address or a name itself) did in one window of time
+    of one bucket (« signalement », « connexion »…), for rate limits shared by every worker and instance."""
 
-    __tablename__ = "rate_event"
-    id: int | None = Field(default=None, primary_key=True)
-    bucket: str = Field(index=True)
-    client: str = Field(index=True)
-    at: datetime = Field(index=True)
+    __tablename__ = "rate_count"
+    bucket: str = Field(primary_key=True)
+    client: str = Field(primary_key=True)
+    window_start: int = Field(primary_key=True)  # in seconds since 1970 (UTC)
+    count: int = 0
 
 
-TABLES = (Report, RateEvent)
+TABLES = (Report, RateCount)
 
 
 def create_tables(engine: Engine, tables=TABLES) -> None:
@@ -108,6 +116,8 @@ def count_reports(session: Session, status: str = "ouvert") -> int:
 
 def close_report(session: Session, report_id: int, editor: str) -> Report | None:
     """Mark a report as handled by `editor`; None when there is no such report."""
+    if not 0 < report_id <= REPORT_ID_MAX:
+        return None  # asked of PostgreSQL, a larger number is an error, not an absent report
     report = session.get(Report, report_id)
     if report is None:
         return None
@@ -119,23 +129,37 @@ def close_report(session: Session, report_id: int, editor: str) -> Report | None
     return report
 
 
-def client_key(secret: str, address: str | None) -> str:
-    """A keyed hash of the client address: enough to count, useless to identify."""
-    return hmac.new(secret.encode(), (address or "?").encode(), hashlib.sha256).hexdigest()[:32]
+def client_key(secret: str, value: str | None) -> str:
+    """A keyed hash of a client address (or of a name): enough to count, useless to identify. An IPv6 address
+    counts by its /64 network, which one subscriber holds whole and could change at each request."""
+    value = value or "?"
+    with contextlib.suppress(ValueError):
+        address = ipaddress.ip_address(value)
+        if address.version == 6 and address.ipv4_mapped is None:
+            value = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def allow(session: Session, bucket: str, client: str, limit: int, window: timedelta) -> bool:
-    """Count one action of `client` in `bucket`; False when it already did `limit` in the last `window`."""
-    since = now() - window
-    session.exec(delete(RateEvent).where(RateEvent.bucket == bucket, RateEvent.at < since))
-    done = session.exec(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(RateEvent.bucket == bucket, RateEvent.client == client, RateEvent.at >= since)
-    ).one()
-    if done >= limit:
-        session.commit()
-        return False
-    session.add(RateEvent(bucket=bucket, client=client, at=now()))
+def count_action(
+    session: Session, bucket: str, client: str, limit: int, window: timedelta, moment: float | None = None
+) -> int:
+    """Count one action of `client` in `bucket` (committed at once): 0 while it is within `limit` actions per
+    `window`, else the seconds until the window ends (for Retry-After). Windows are fixed (each hour, each
+    quarter of an hour…) and counted by one atomic statement, so that workers and instances together never
+    let more than `limit` through in a window; `moment` (seconds since 1970) is now unless given."""
+    seconds = max(1, math.ceil(window.total_seconds()))
+    moment = time.time() if moment is None else moment
+    start = int(moment // seconds * seconds)
+    done = increment(session, RateCount.__table__, {"bucket": bucket, "client": client, "window_start": start}, "count")
     session.commit()
-    return True
+    if done == 1:  # a client's first action in this window: forget the windows nobody can still be in
+        _forget_windows_before(session, bucket, start - seconds)
+    return 0 if done <= limit else max(1, math.ceil(start + seconds - moment))
+
+
+def _forget_windows_before(session: Session, bucket: str, before: int) -> None:
+    try:
+        session.exec(delete(RateCount).where(RateCount.bucket == bucket, RateCount.window_start < before))
+        session.commit()
+    except DatabaseError:  # best effort: two workers cleaning at once may deadlock on the same rows
+        session.rollback()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from flask import current_app, g
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
 from portal.catalog import Catalog
+from portal.config import private_file
 
 
 class ContentMeta(SQLModel, table=True):
@@ -62,40 +62,15 @@ class ContactRow(SQLModel, table=True):
 DERIVED = (FicheEtape, FichePublic, ContactRow, FicheRow)
 
 
-class OrientationCount(SQLModel, table=True):
-    """How many times a result of an orientation tree was shown: persistent, anonymous (no IP, no answers)."""
-
-    __tablename__ = "orientation_count"
-    tree: str = Field(primary_key=True)
-    node: str = Field(primary_key=True)  # the result's id in the tree
-    count: int = 0
-
-
-def count_result(tree: str, node: str) -> None:
-    """Add one to the count of result `node` of `tree` (safe when several workers count at once)."""
-    session = get_session()
-    table = OrientationCount.__table__
-    increment = table.update().where(table.c.tree == tree, table.c.node == node).values(count=table.c.count + 1)
-    if session.exec(increment).rowcount == 0:
-        try:
-            session.exec(table.insert().values(tree=tree, node=node, count=1))
-        except IntegrityError:  # another worker inserted it first
-            session.rollback()
-            session.exec(increment)
-    session.commit()
-
-
-def orientation_counts() -> list[tuple[str, str, int]]:
-    """(tree, result, count) for every result reached at least once, most reached first."""
-    order = (OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
-    query = select(OrientationCount).order_by(*order)
-    return [(row.tree, row.node, row.count) for row in get_session().exec(query)]
-
-
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL and a busy timeout so several workers can write."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if str(path) not in ("", ":memory:"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Reports and accounts are nobody else's to read: the file (and its -wal and -shm, which SQLite
+            # creates with the same mode) is private to the portal's user.
+            private_file(path)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -422,7 +422,7 @@ def _unreached_dispositifs(trees: dict[str, Arbre], fiches: dict, trees_dir: Pat
 def result_counts() -> list[dict]:
     """How many times each result was reached, with a readable label (for the editor area)."""
     from portal.content import current_catalog
-    from portal.store import orientation_counts
+    from portal.counts import orientation_counts
 
     trees = current_catalog().trees
     rows = []

@@ -44,7 +44,7 @@ def editor_routes(app):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("editors.") or rule.endpoint in {"editors.login", "editors.login_submit"}:
             continue
-        url = rule.rule.replace("<int:report_id>", "1")
+        url = re.sub(r"<int[^>]*:report_id>", "1", rule.rule)
         routes += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 
@@ -104,11 +104,41 @@ def test_login_never_redirects_to_another_site(client, editor):
         assert login(client, suivant=target).headers["Location"] == "/editeurs/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/editeurs/\r\nSet-Cookie: x=1",
+        "/editeurs/retours\n",
+        "/editeurs/\x00",
+        "/editeurs/\u2028",
+        "/editeurs/../fiches",
+    ],
+)
+def test_a_next_page_with_a_line_break_or_outside_the_area_leads_home(client, editor, target):
+    assert client.get("/editeurs/connexion", query_string={"suivant": target}).status_code == 200
+    response = login(client, suivant=target)
+    assert response.status_code == 303 and response.headers["Location"] == "/editeurs/"
+
+
 def test_too_many_login_attempts_are_refused(app, client, editor):
     app.config["LOGINS_PER_15_MIN"] = 3
     assert [login(client, password="faux-faux-faux").status_code for _ in range(3)] == [401, 401, 401]
     response = login(client)
     assert response.status_code == 429 and "Trop de demandes" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+
+
+def test_attempts_on_one_name_are_limited_from_any_address(app, editor):
+    app.config["LOGINS_PER_15_MIN"] = 3
+    statuses = []
+    for number in range(5):
+        browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
+        statuses.append(login(browser, password="faux-faux-faux").status_code)
+    assert statuses == [401, 401, 401, 429, 429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert login(other, name="bob", password="faux-faux-faux").status_code == 401  # another name is not limited
 
 
 def test_secure_cookie_when_configured(app, client, editor):
@@ -139,6 +169,51 @@ def test_deleted_account_loses_its_session(client, runner, editor):
     assert client.get("/editeurs/").status_code == 200
     assert runner.invoke(args=["editeur", "retirer", "claire"]).exit_code == 0
     assert client.get("/editeurs/").status_code == 303
+
+
+def copy_of_session(app, client):
+    """Another browser holding a copy of `client`'s session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, client, editor):
+    login(client)
+    thief = copy_of_session(app, client)
+    assert thief.get("/editeurs/").status_code == 200  # the copy works while the session lives
+    client.post("/editeurs/deconnexion", data={"csrf_token": csrf(client, "/editeurs/")})
+    response = thief.get("/editeurs/")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/editeurs/connexion")
+
+
+def test_logout_ends_the_sessions_of_the_account_in_every_browser(app, client, editor):
+    other_browser = app.test_client()
+    login(client)
+    login(other_browser)
+    assert other_browser.get("/editeurs/").status_code == 200
+    client.post("/editeurs/deconnexion", data={"csrf_token": csrf(client, "/editeurs/")})
+    assert other_browser.get("/editeurs/").status_code == 303
+    login(other_browser)  # logging in again opens a new session
+    assert other_browser.get("/editeurs/").status_code == 200
+
+
+def test_a_new_password_ends_the_open_sessions(app, client, runner, editor):
+    login(client)
+    changed = runner.invoke(args=["editeur", "ajouter", "claire"], input="un autre mot de passe\n" * 2)
+    assert changed.exit_code == 0 and "mis à jour : ses sessions sont fermées" in changed.output
+    assert client.get("/editeurs/").status_code == 303
+    assert login(client, password="un autre mot de passe").status_code == 303
+    assert client.get("/editeurs/").status_code == 200
+
+
+def test_an_account_created_again_does_not_revive_old_cookies(app, client, runner, editor):
+    login(client)
+    thief = copy_of_session(app, client)
+    assert runner.invoke(args=["editeur", "retirer", "claire"]).exit_code == 0
+    again = runner.invoke(args=["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert again.exit_code == 0
+    assert thief.get("/editeurs/").status_code == 303
 
 
 def test_review_page_lists_what_is_due(client, editor):
@@ -207,3 +282,4 @@ def test_reports_from_the_command_line(runner, report_id):
     assert "0 signalement(s) ouvert(s)." in runner.invoke(args=["retours"]).output
     assert "clos par claire" in runner.invoke(args=["retours", "--etat", "tous"]).output
     assert runner.invoke(args=["retours", "--fermer", "99999"]).exit_code == 1
+    assert runner.invoke(args=["retours", "--fermer", str(2**70)]).exit_code == 1

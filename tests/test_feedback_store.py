@@ -1,16 +1,26 @@
 """The persistent store of reports, on SQLite and on PostgreSQL: saved, listed, closed, never lost."""
 
+import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
-from concurrent_reports import submit_reports
-from sqlmodel import Session
+from concurrent_reports import submit_from_one_address, submit_reports
+from sqlmodel import Session, select
 
 from portal.catalog import load_catalog
-from portal.feedback import allow, close_report, count_reports, create_tables, list_reports, save_report
+from portal.feedback import (
+    RateCount,
+    client_key,
+    close_report,
+    count_action,
+    count_reports,
+    create_tables,
+    list_reports,
+    save_report,
+)
 from portal.store import make_engine, sync_derived_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,15 +64,45 @@ def test_a_new_content_version_keeps_the_reports(engine):
 
 
 def test_rate_limit_counts_per_client_within_the_window(engine):
+    hour, moment = timedelta(hours=1), 1_800_001_800.0  # half past a round hour
     with Session(engine) as session:
-        assert [allow(session, "signalement", "client-a", 2, timedelta(hours=1)) for _ in range(3)] == [
-            True,
-            True,
-            False,
-        ]
-        assert allow(session, "signalement", "client-b", 2, timedelta(hours=1))  # another client is not limited
-        assert allow(session, "connexion", "client-a", 2, timedelta(hours=1))  # nor another action
-        assert allow(session, "signalement", "client-a", 2, timedelta(seconds=0))  # an empty window forgets
+        waits = [count_action(session, "signalement", "client-a", 2, hour, moment) for _ in range(3)]
+        assert waits[:2] == [0, 0] and waits[2] == 1800  # refused until the hour ends: Retry-After 1800 s
+        assert count_action(session, "signalement", "client-b", 2, hour, moment) == 0  # another client is not limited
+        assert count_action(session, "connexion", "client-a", 2, hour, moment) == 0  # nor another action
+        assert count_action(session, "signalement", "client-a", 2, hour, moment + 1800) == 0  # a new hour forgets
+
+
+def test_old_windows_are_forgotten(engine):
+    minute = timedelta(minutes=1)
+    with Session(engine) as session:
+        for moment in (60.0, 120.0, 180.0, 240.0):
+            count_action(session, "signalement", "client-a", 5, minute, moment)
+            count_action(session, "signalement", f"client-{moment}", 5, minute, moment)
+        windows = session.exec(select(RateCount.window_start).where(RateCount.bucket == "signalement")).all()
+    assert set(windows) == {180, 240}  # the current window and the one before it are all that is kept
+
+
+def test_an_ipv6_client_counts_by_its_network():
+    assert client_key("s", "2001:db8:1:2::1") == client_key("s", "2001:db8:1:2:ffff::9")
+    assert client_key("s", "2001:db8:1:3::1") != client_key("s", "2001:db8:1:2::1")
+    assert client_key("s", "192.0.2.1") != client_key("s", "192.0.2.2")
+    assert client_key("s", "pas une adresse") == client_key("s", "pas une adresse")
+
+
+def test_concurrent_workers_let_exactly_the_limit_through(database_url):
+    processes, each, limit = 4, 8, 10
+    start_at = time.time() + 10  # every process has built its app by then: they post together
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(submit_from_one_address, database_url, each, limit, start_at) for _ in range(processes)]
+        answers = [answer for future in futures for answer in future.result(timeout=300)]
+    statuses = [status for status, _ in answers]
+    assert statuses.count(303) == limit and statuses.count(429) == processes * each - limit
+    assert all(0 < int(retry) <= 3600 for status, retry in answers if status == 429)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        assert len(list_reports(session, None)) == limit
+    engine.dispose()
 
 
 def test_processes_submitting_at_once_lose_no_report(database_url):
@@ -84,3 +124,10 @@ def test_text_with_nul_and_escapes_is_stored_clean(engine):
     with Session(engine) as session:
         report = save_report(session, "crpe", "autre", "a\x00b\x1b[2Jc\r\nd", "v1", contact="Cap\x07 emploi")
         assert (report.text, report.contact) == ("ab[2Jc\nd", "Cap emploi")
+
+
+def test_a_report_number_beyond_the_column_is_no_report(engine):
+    with Session(engine) as session:
+        save_report(session, "crpe", "lien-casse", "", "v1")
+        for number in (0, -1, 2**31, 2**63 - 1, 2**70):  # PostgreSQL's integer stops at 2**31 - 1
+            assert close_report(session, number, "claire") is None

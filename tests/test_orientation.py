@@ -264,3 +264,69 @@ def test_links_outlive_a_tree_edit(tmp_path):
     body = client.get(old_link.replace("/orientation/", "/api/orientation/").replace("pendant-arret", "en-arret")).json
     assert body["resultat"]["id"] == "arret-meme-poste"
     assert [item["question"] for item in body["ignorees"]] == ["statut"]
+
+
+def test_showing_a_result_writes_nothing_and_a_flush_writes_every_showing(app, client):
+    from sqlalchemy import event
+
+    writes = []
+
+    def remember_writes(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE")):
+            writes.append(statement)
+
+    engine = app.extensions["portal_engine"]
+    event.listen(engine, "before_cursor_execute", remember_writes)
+    try:
+        for _ in range(7):
+            assert client.get(RESULT).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember_writes)
+    assert writes == []
+    assert app.extensions["portal_counts"].flush() == 7
+    with app.test_request_context():
+        assert {row["result"]: row["count"] for row in result_counts()} == {"arret-autre-poste": 7}
+
+
+def test_counts_of_several_workers_add_up(app):
+    other_worker = create_app({**app.config, "TESTING": True})  # same database, its own memory
+    for worker, showings in ((app, 3), (other_worker, 4)):
+        client = worker.test_client()
+        for _ in range(showings):
+            client.get(RESULT)
+    for worker in (other_worker, app):
+        worker.extensions["portal_counts"].flush()
+    other_worker.test_client().get(RESULT)  # counted after the flush: written on the next one
+    with app.test_request_context():
+        assert {row["result"]: row["count"] for row in result_counts()} == {"arret-autre-poste": 7}
+    with other_worker.test_request_context():  # the editors' page writes its own worker's counts first
+        assert {row["result"]: row["count"] for row in result_counts()} == {"arret-autre-poste": 8}
+
+
+def test_counts_are_written_in_the_background_every_few_seconds(tmp_path):
+    import time
+
+    from sqlmodel import Session, select
+
+    from portal.counts import OrientationCount
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(FIXTURES / "content"),
+            "TREES_DIR": str(FIXTURES / "trees"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "test",
+            "COUNTS_SECONDS": 0.05,
+        }
+    )
+    client = app.test_client()
+    for _ in range(3):
+        client.get(RESULT)
+    deadline, written = time.monotonic() + 30, None
+    while time.monotonic() < deadline and written != 3:  # the writing thread's pace, not a timing assertion
+        time.sleep(0.05)
+        with Session(app.extensions["portal_engine"]) as session:
+            written = session.exec(select(OrientationCount.count)).first()
+    assert written == 3

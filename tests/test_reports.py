@@ -102,6 +102,10 @@ def test_htmx_gets_the_thanks_fragment(client):
         ("Mme Durand, née le 12/03/1975, n'a pas eu de rendez-vous", "date de naissance"),
         ("M. Jean Dupont 12/03/1975 attend toujours", "date de naissance"),
         ("Jean DUPONT, 3 mars 1962", "date de naissance"),
+        ("2 55 08 14 168 025 39 (clé fausse)", "numéro de sécurité sociale"),  # a wrong key is a typo, still a NIR
+        ("ＮＩＲ １８５０５７８００６０８４９１", "numéro de sécurité sociale"),
+        ("jean dupont 1975-03-12", "date de naissance"),
+        ("Sophie Bernard, née en mars 1975", "date de naissance"),
     ],
 )
 def test_patient_like_text_is_refused_with_a_french_explanation(app, client, text, explanation):
@@ -116,7 +120,8 @@ def test_patient_like_text_is_refused_with_a_french_explanation(app, client, tex
     "text",
     [
         "Le numéro 02 97 00 00 00 ne répond plus",
-        "2 55 08 14 168 025 39 (clé fausse : pas un NIR)",
+        "décret n° 2022-373 du 16 mars 2022, art. R4624-29",
+        "Numéro vert 0 800 11 10 09, SIRET 123 456 789 00012",
         "La CPAM du Morbihan a déménagé le 12/03/2025",
         "Depuis la loi du 11 février 2005, la RQTH s'obtient auprès de la MDPH",
         "SIRET 123 456 789 00012",
@@ -170,6 +175,8 @@ def test_rate_limit_per_client(app, client):
     assert [client.post("/signaler/crpe", data=data).status_code for _ in range(2)] == [303, 303]
     response = client.post("/signaler/crpe", data=data)
     assert response.status_code == 429 and "Trop de demandes" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    assert re.search(r"réessayez dans \d+ (minute|seconde)", response.text)
     elsewhere = app.test_client()
     other = {"csrf_token": token(elsewhere), "raison": "lien-casse"}
     assert elsewhere.post("/signaler/crpe", data=other, environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 303

@@ -87,7 +87,7 @@ def test_unexpected_error_page_sends_the_security_headers(app, client):
 
 def test_no_hsts_over_plain_http_but_hsts_over_tls(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
-    secure = client.get("/", base_url="https://portail.example")
+    secure = client.get("/", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
@@ -127,7 +127,7 @@ def test_session_cookie_is_httponly_and_samesite_and_not_secure_over_http(tmp_pa
 
 def test_session_cookie_is_secure_over_tls(tmp_path):
     client = _app_with_session_route(tmp_path).test_client()
-    cookie = _session_cookie(client.get("/session-test", base_url="https://portail.example"))
+    cookie = _session_cookie(client.get("/session-test", base_url="https://localhost"))
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
@@ -177,3 +177,58 @@ def test_templates_have_no_inline_script_or_style(template):
     text = template.read_text(encoding="utf-8")
     found = [name for name, pattern in INLINE_PATTERNS.items() if pattern.search(text)]
     assert not found, f"{template.name} : {', '.join(found)} (interdit par la CSP)"
+
+
+def test_the_instance_secret_key_is_private_and_one_when_workers_start_together(tmp_path):
+    import threading
+
+    from portal.config import _instance_secret
+
+    for round_ in range(10):
+        instance = tmp_path / f"instance-{round_}"
+        start, keys = threading.Barrier(6), []
+
+        def first_start(instance=instance, start=start, keys=keys):
+            start.wait()
+            keys.append(_instance_secret(instance))
+
+        workers = [threading.Thread(target=first_start) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert len(keys) == 6 and len(set(keys)) == 1 and len(keys[0]) == 64
+        assert (instance / "secret_key").stat().st_mode & 0o777 == 0o600
+        assert [path.name for path in instance.iterdir()] == ["secret_key"]  # no draft left behind
+
+
+def test_two_processes_starting_at_once_share_one_key(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from portal.config import _instance_secret
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        keys = list(pool.map(_instance_secret, [tmp_path / "instance"] * 8))
+    assert len(set(keys)) == 1
+
+
+def test_an_existing_key_readable_by_others_is_made_private(tmp_path):
+    from portal.config import _instance_secret
+
+    (tmp_path / "secret_key").write_text("cle-ancienne\n")
+    (tmp_path / "secret_key").chmod(0o644)
+    assert _instance_secret(tmp_path) == "cle-ancienne"
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_sqlite_database_and_its_journal_are_private(app, tmp_path):
+    from sqlmodel import Session
+
+    from portal.feedback import save_report
+
+    with Session(app.extensions["portal_engine"]) as session:
+        save_report(session, "crpe", "lien-casse", "", "v1")
+        files = [path for path in tmp_path.iterdir() if path.name.startswith("test.sqlite3")]
+        assert {path.name for path in files} >= {"test.sqlite3", "test.sqlite3-wal", "test.sqlite3-shm"}
+        assert {path.name: path.stat().st_mode & 0o777 for path in files} == {path.name: 0o600 for path in files}

@@ -7,6 +7,7 @@ from portal.store import close_session
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
+    from portal import counts
     from portal.web import (
         api,
         assets,
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
     reports.init_app(app)
+    counts.init_app(app)
     app.register_blueprint(editors.bp)
     errors.init_app(app)
     filters.init_app(app)

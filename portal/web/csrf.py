@@ -21,7 +21,8 @@ def check_csrf() -> None:
         return
     expected = session.get(FIELD)
     sent = request.form.get(FIELD, "")
-    if not expected or not hmac.compare_digest(str(expected), sent):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (a typed « é » was a 500).
+    if not expected or not hmac.compare_digest(str(expected).encode(), sent.encode("utf-8", "replace")):
         abort(
             400,
             description="Le formulaire a expiré ou ne vient pas du portail : rechargez la page, puis envoyez-le "

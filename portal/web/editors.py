@@ -1,18 +1,19 @@
 """The editor area (/editeurs): login, reports from users, fiches due for review, orientation counts, trees."""
 
+import posixpath
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from portal import accounts
 from portal.content import current_catalog
-from portal.feedback import REASONS, allow, client_key, close_report, list_reports
+from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
 from portal.review import due_items
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
 from portal.trees import result_counts
 from portal.web.csrf import check_csrf
+from portal.web.rate_limits import limit_rate
 from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
@@ -22,17 +23,18 @@ PUBLIC_ENDPOINTS = {"editors.login", "editors.login_submit"}
 
 
 def current_editor() -> str | None:
-    """The logged-in editor's name, if the session is valid and the account still exists."""
-    name, since = session.get("editeur"), session.get("editeur_depuis")
-    if not name or not since:
+    """The logged-in editor's name, if the session is recent, the account still exists and its sessions were not
+    ended since this one began (logout, new password)."""
+    name, since, generation = session.get("editeur"), session.get("editeur_depuis"), session.get("editeur_generation")
+    if not isinstance(name, str) or not isinstance(since, str) or not isinstance(generation, int):
         return None
     try:
         started = datetime.fromisoformat(since)
-    except (TypeError, ValueError):
+    except ValueError:
         return None
     if datetime.now(UTC) - started > timedelta(hours=SESSION_HOURS):
         return None
-    return name if accounts.account_exists(get_session(), name) else None
+    return name if accounts.session_is_current(get_session(), name, generation) else None
 
 
 @bp.before_request
@@ -57,8 +59,12 @@ def _no_store(response):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path of this area: an open redirect to another site would help a phishing page."""
-    if target and target.startswith("/editeurs") and not urlsplit(target).netloc and "\\" not in target:
+    """Only a printable path of this area: an open redirect to another site would help a phishing page, and a
+    line break would forge a header (Werkzeug refuses it: that was a 500)."""
+    target = target or ""
+    printable = target.isprintable() and not any(char.isspace() or char == "\\" for char in target)
+    # A path of this area has no scheme nor host, and stays in the area once « .. » are resolved.
+    if printable and target.startswith("/editeurs") and posixpath.normpath(target).startswith("/editeurs"):
         return target
     return url_for("editors.dashboard")
 
@@ -71,24 +77,28 @@ def login():
 
 @bp.post("/connexion")
 def login_submit():
-    """Check the name and password; too many attempts from one client are refused for a while."""
+    """Check the name and password; too many attempts from one address, or on one name from anywhere, are
+    refused for a while."""
     db = get_session()
-    client = client_key(current_app.secret_key, request.remote_addr)
-    if not allow(db, "connexion", client, current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15)):
-        abort(429)
     name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
+    limit_rate("connexion", current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15), name=name)
     suivant = request.form.get("suivant", "")
     if not accounts.check_login(db, name, password):
         error = "Nom ou mot de passe incorrect."
         return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
     session.clear()  # a fresh session (and a fresh CSRF token) for the logged-in editor
     session["editeur"], session["editeur_depuis"] = name, datetime.now(UTC).isoformat()
+    session["editeur_generation"] = accounts.session_generation(db, name)
     return redirect(_safe_next(suivant), code=303)
 
 
 @bp.post("/deconnexion")
 def logout():
-    """Log out and go back to the login form."""
+    """Log out, in every browser of this account (a copied cookie is refused from now on), and go back to the
+    login form."""
+    name = current_editor()
+    if name:
+        accounts.end_sessions(get_session(), name)
     session.clear()
     return redirect(url_for("editors.login"), code=303)
 
@@ -125,7 +135,8 @@ def reports_page():
     )
 
 
-@bp.post("/retours/<int:report_id>/fermer")
+# Report ids are SQL integers: a larger number is no report (a 404), never an overflow in the database (a 500).
+@bp.post(f"/retours/<int(max={REPORT_ID_MAX}):report_id>/fermer")
 def close(report_id: int):
     """Close a report (it stays listed under « clos »)."""
     if close_report(get_session(), report_id, current_editor() or "?") is None:

@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from portal.content import current_catalog
+from portal.counts import count_result
 from portal.models import Arbre
-from portal.store import count_result
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
@@ -123,7 +123,8 @@ def walk(tree_id: str):
     tree = _tree(tree_id)
     current, place = _walk(tree)
     if current.is_result and not place:
-        count_result(tree.id, current.node)  # counted once per walk: adding a place shows the same result
+        # Counted once per walk (adding a place shows the same result), in memory: a GET writes nothing.
+        count_result(tree.id, current.node)
     template = "orientation/_step.html" if wants_fragment() else "orientation/walk.html"
     return render_template(template, fragment=wants_fragment(), **step_context(current, place))
 

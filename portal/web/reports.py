@@ -5,12 +5,13 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from portal.content import current_catalog
-from portal.feedback import REASONS, TEXT_MAX, allow, clean_text, client_key, save_report
+from portal.feedback import REASONS, TEXT_MAX, clean_text, save_report
 from portal.patient_data import patient_data_problem
 from portal.store import get_session
 from portal.web import wants_fragment
 from portal.web.csrf import check_csrf
 from portal.web.errors import FicheNotFound
+from portal.web.rate_limits import limit_rate
 
 bp = Blueprint("reports", __name__, url_prefix="/signaler")
 
@@ -79,12 +80,8 @@ def report_submit(fiche_id: str):
     errors = _form_errors(reason, text)
     if errors:
         return _render_form(fiche, contact, {"raison": reason, "texte": text}, errors, 400)
-    session = get_session()
-    client = client_key(current_app.secret_key, request.remote_addr)
-    limit = current_app.config.get("REPORTS_PER_HOUR", 10)
-    if not allow(session, "signalement", client, limit, timedelta(hours=1)):
-        abort(429)
-    save_report(session, fiche.id, reason, text, current_catalog().version, contact)
+    limit_rate("signalement", current_app.config.get("REPORTS_PER_HOUR", 10), timedelta(hours=1))
+    save_report(get_session(), fiche.id, reason, text, current_catalog().version, contact)
     if wants_fragment():
         return render_template("partials/report_thanks.html", fiche=fiche)
     return redirect(url_for("reports.report_thanks", fiche_id=fiche.id), code=303)

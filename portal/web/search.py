@@ -1,5 +1,6 @@
 """Search pages: /recherche (results as one types, facets in the query string) and /api/recherche."""
 
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
@@ -21,7 +22,9 @@ def run_search() -> tuple[SearchResult, dict[str, str]]:
     """The search of the request's query string (q, type, etape, public, page); never raises on bad input."""
     filters, notices = read_filters()
     raw_page = request.args.get("page", "1").strip()
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= MAX_PAGE else 1
+    # ASCII digits only, and few of them: « ² » is a digit to str.isdigit but not to int(), and int() refuses
+    # more than 4,300 digits.
+    page = int(raw_page) if re.fullmatch(r"[0-9]{1,4}", raw_page) and 0 < int(raw_page) <= MAX_PAGE else 1
     if raw_page not in ("", "1") and page == 1:
         notices.append("Le numéro de page demandé n'existe pas : voici la première page.")
     lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)

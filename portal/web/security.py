@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.after_request(add_security_headers)
     proxies = str(app.config.get("PROXIES") or "0").strip()
-    if not proxies.isdigit():
+    if not (proxies.isascii() and proxies.isdigit() and len(proxies) < 3):
         raise SystemExit(f"PORTAL_PROXIES doit être un nombre de proxys (0, 1, 2…), pas « {proxies} ».")
     proxies = int(proxies)
     if proxies:

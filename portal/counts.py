@@ -1,0 +1,127 @@
+"""Anonymous counts of the orientation results shown (no address, no answers), for the editors. Each worker
+keeps them in memory and writes them in one transaction at most every COUNTS_SECONDS, and when it stops: showing
+a result (a GET) writes nothing. Workers add their counts to the same rows, so the totals add up."""
+
+import atexit
+import logging
+import os
+import threading
+import weakref
+from collections import Counter
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlmodel import Field, Session, SQLModel, select
+
+from portal.feedback import create_tables
+from portal.sql_counter import increment
+
+log = logging.getLogger(__name__)
+
+
+class OrientationCount(SQLModel, table=True):
+    """How many times a result of an orientation tree was shown: persistent, anonymous (no IP, no answers)."""
+
+    __tablename__ = "orientation_count"
+    tree: str = Field(primary_key=True)
+    node: str = Field(primary_key=True)  # the result's id in the tree
+    count: int = 0
+
+
+class CountBuffer:
+    """The counts of one worker not yet written, and the thread that writes them every `seconds`."""
+
+    def __init__(self, engine: Engine, seconds: float) -> None:
+        self.engine, self.seconds = engine, seconds
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        _BUFFERS.add(self)
+
+    def add(self, tree: str, node: str) -> None:
+        """Count one showing of result `node` of `tree`, in memory."""
+        with self._lock:
+            self._counts[(tree, node)] += 1
+            if self._thread is None:
+                # Started by the first count, so in the worker that counts (a thread does not survive a fork).
+                self._thread = threading.Thread(
+                    target=_flush_every, args=(weakref.ref(self), self.seconds), name="portal-counts", daemon=True
+                )
+                self._thread.start()
+
+    def flush(self) -> int:
+        """Write the counts kept so far in one transaction; return how many showings were written."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+        if not counts:
+            return 0
+        try:
+            with Session(self.engine) as session:
+                # Always in the same order: two workers writing at once lock the rows in the same order.
+                for (tree, node), number in sorted(counts.items()):
+                    increment(session, OrientationCount.__table__, {"tree": tree, "node": node}, "count", by=number)
+                session.commit()
+        except Exception:
+            with self._lock:
+                self._counts.update(counts)  # kept for the next try
+            raise
+        return counts.total()
+
+    def forget_after_fork(self) -> None:
+        # The parent's counts are the parent's to write, and its thread did not come along.
+        self._counts, self._lock, self._thread = Counter(), threading.Lock(), None
+
+
+_BUFFERS: "weakref.WeakSet[CountBuffer]" = weakref.WeakSet()
+
+
+def _flush_every(buffer_ref: "weakref.ref[CountBuffer]", seconds: float) -> None:
+    stop = threading.Event()
+    while not stop.wait(seconds):
+        buffer = buffer_ref()
+        if buffer is None:  # its app is gone (tests create many)
+            return
+        try:
+            buffer.flush()
+        except Exception:
+            log.exception("Les comptes des orientations n'ont pas pu être écrits ; nouvel essai plus tard")
+        del buffer
+
+
+def flush_all() -> None:
+    """Write the counts of every app of this process (at exit, and by gunicorn when a worker stops)."""
+    for buffer in list(_BUFFERS):
+        try:
+            buffer.flush()
+        except Exception:
+            log.exception("Les comptes des orientations n'ont pas pu être écrits à l'arrêt")
+
+
+def _forget_after_fork() -> None:
+    for buffer in list(_BUFFERS):
+        buffer.forget_after_fork()
+
+
+atexit.register(flush_all)
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def init_app(app: Flask) -> None:
+    """Create the count table if missing, and the app's buffer."""
+    engine = app.extensions["portal_engine"]
+    create_tables(engine, (OrientationCount,))
+    app.extensions["portal_counts"] = CountBuffer(engine, app.config.get("COUNTS_SECONDS", 60.0))
+
+
+def count_result(tree: str, node: str) -> None:
+    """Count one showing of result `node` of `tree` (written later, with the others)."""
+    current_app.extensions["portal_counts"].add(tree, node)
+
+
+def orientation_counts() -> list[tuple[str, str, int]]:
+    """(tree, result, count) for every result reached at least once, most reached first; this worker's counts
+    are written first, so that an editor sees what was just shown."""
+    current_app.extensions["portal_counts"].flush()
+    order = (OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
+    with Session(current_app.extensions["portal_engine"]) as session:
+        return [(row.tree, row.node, row.count) for row in session.exec(select(OrientationCount).order_by(*order))]
