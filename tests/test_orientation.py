@@ -57,7 +57,7 @@ def test_result_lists_fiches_in_order_with_reasons_todo_and_links(client):
     order += [page.index('href="/fiches/essai-encadre"'), page.index('href="/fiches/crpe"')]
     assert order == sorted(order)
     assert "Si un risque d&#39;inaptitude est identifié en pré-reprise" in page
-    assert "À faire maintenant" in page and "Organiser la visite de pré-reprise." in page
+    assert "À faire maintenant" in page and "Organiser la visite de pré-reprise" in page
     assert "RQTH non nécessaire" in page  # a key fact of the fiche
     assert "data-copy-link" in page and "data-print" in page
     assert "Orientation imprimée le" in page

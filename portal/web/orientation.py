@@ -8,7 +8,7 @@ from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from portal.content import current_catalog
 from portal.models import Arbre
 from portal.store import count_result
-from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
+from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
 
@@ -85,7 +85,7 @@ def step_context(walk: Walk, place: str) -> dict:
         context.update(
             result=tree.resultats[walk.node],
             lines=lines,
-            todo=result_todo(tree, walk.node),
+            todo=[line.action for line in result_lines(tree, walk.node) if line.quand == "maintenant"],
             contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
             today=date.today(),
             url=step_url(tree, walk.params() + ([("lieu", place)] if place else []), _external=True),
