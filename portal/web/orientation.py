@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from portal.content import current_catalog
-from portal.models import Arbre
+from portal.models import QUAND, Arbre
 from portal.store import count_result
-from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, walk_tree
+from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, visit_order, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
 
@@ -37,10 +37,15 @@ def _walk(tree: Arbre) -> tuple[Walk, str]:
     return walk, (places[0].strip()[:MAX_PLACE] if places else "")
 
 
-def step_url(tree: Arbre, params: list[tuple[str, str]], **external) -> str:
+def step_url(tree: Arbre, params: list[tuple[str, str]], endpoint: str = "orientation.walk", **external) -> str:
     """The URL of the walk step reached by `params`."""
-    base = url_for("orientation.walk", tree_id=tree.id, **external)
+    base = url_for(endpoint, tree_id=tree.id, **external)
     return f"{base}?{urlencode(params)}" if params else base
+
+
+def with_place(walk: Walk, place: str) -> list[tuple[str, str]]:
+    """The query parameters of the walk's answers, and of its place when one is given."""
+    return walk.params() + ([("lieu", place)] if place else [])
 
 
 def summary(walk: Walk) -> list[dict]:
@@ -78,17 +83,18 @@ def step_context(walk: Walk, place: str) -> dict:
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
     if walk.is_result:
-        lines = [(catalog.fiches[line.fiche], line.raison) for line in result_lines(tree, walk.node)]
+        lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(tree, walk.node))]
         found = resolve_lieu(place) if place else None
         if found:  # a regional dispositif is offered only where it exists
-            lines = [(fiche, reason) for fiche, reason in lines if found.applies(fiche)]
+            lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
+        answers_and_place = with_place(walk, place)
         context.update(
             result=tree.resultats[walk.node],
             lines=lines,
-            todo=[line.action for line in result_lines(tree, walk.node) if line.quand == "maintenant"],
+            groups={quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND},
             contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
             today=date.today(),
-            url=step_url(tree, walk.params() + ([("lieu", place)] if place else []), _external=True),
+            url=step_url(tree, answers_and_place, _external=True),
         )
     else:
         step = tree.noeuds[walk.node]
@@ -167,16 +173,18 @@ def api_walk(tree_id: str):
     body["resultat"] = {
         "id": current.node,
         "titre": context["result"].titre,
-        "a_faire": context["todo"],
+        "a_faire": [line.action for _fiche, line in context["groups"]["maintenant"]],
         "fiches": [
             {
                 "id": fiche.id,
                 "titre": fiche.titre,
                 "type": fiche.type,
-                "raison": reason,
+                "raison": line.raison,
+                "quand": line.quand,
+                "action": line.action,
                 "url": url_for("directory.fiche_detail", fiche_id=fiche.id, _external=True),
             }
-            for fiche, reason in context["lines"]
+            for fiche, line in context["lines"]
         ],
         "contacts": context["contacts"].as_json() if context["contacts"] else [],
     }

@@ -18,6 +18,7 @@ PAGE_TYPES = {
     "arbre-etape-2": "/orientation/medecin-du-travail?etape=pendant-arret",
     "arbre-etape-3": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie",
     "arbre-resultat": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste",
+    "arbre-groupes": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste",
     "arbre-resultat-lieu": "/orientation/medecin-du-travail?etape=reprise&lieu=56",
     "arbre-resultat-lieu-inconnu": "/orientation/medecin-du-travail?etape=reprise&lieu=Nullepart",
     "recherche": "/recherche",

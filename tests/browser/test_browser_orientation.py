@@ -61,8 +61,9 @@ def test_walk_without_javascript_reaches_the_result_and_its_place_form(page_with
     expect(page.locator("h2#titre-resultat")).to_have_text(RESULT)
     page.get_by_label("Commune, code postal ou département").fill("56")
     page.get_by_role("button", name="Afficher les contacts").click()
-    expect(page).to_have_url(url_of("?etape=pendant-arret&statut=salarie&situation=meme-poste&lieu=56"))
-    expect(page.locator("#titre-contacts")).to_be_visible()
+    # The form's action ends with #contacts: the browser lands on them, and Tab goes on from there.
+    expect(page).to_have_url(url_of("?etape=pendant-arret&statut=salarie&situation=meme-poste&lieu=56#contacts"))
+    expect(page.locator("#titre-contacts")).to_be_in_viewport()
     share = page.locator(".no-js-only a")  # without JavaScript, the link to send is shown in full
     expect(share).to_be_visible()
     expect(share).to_have_attribute("href", re.compile(r"situation=meme-poste&lieu=56$"))
@@ -131,9 +132,24 @@ def test_result_print_view_is_a_clean_summary_for_the_salarie(page, screenshot):
 
 
 def test_bad_answers_get_a_french_page_and_a_way_back(page):
-    response = page.goto(TREE + "?etape=nimporte-quoi")
+    response = page.goto(TREE + "?etape=reprise&etape=pendant-arret")  # an unknown code is asked again, not a 400
     assert response.status == 400
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1")).to_have_text("Demande incomprise")
     page.get_by_role("link", name="revenir à l'accueil").click()
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_later_groups_are_folded_on_screen_and_printed_open(page):
+    page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=autre-poste")
+    later = page.locator("#ensuite").get_by_role("link", name="Essai encadré")
+    maybe = page.locator("#selon").get_by_role("link", name="Convention de rééducation professionnelle en entreprise")
+    expect(page.locator(".todo").get_by_role("link", name="Visite de pré-reprise")).to_be_visible()
+    expect(later).to_be_hidden()
+    expect(maybe).to_be_hidden()
+    page.get_by_text("Ensuite").click()  # one tap opens the group
+    expect(later).to_be_visible()
+    page.reload()
+    page.emulate_media(media="print")
+    expect(later).to_be_visible()
+    expect(maybe).to_be_visible()
