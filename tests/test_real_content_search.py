@@ -128,8 +128,8 @@ def test_national_entry_points_where_no_local_contact_is_known(client):
 def test_every_departement_gives_three_numbers_and_no_entry_without_a_way_to_reach_it(client, departement):
     body = client.get(f"/api/contacts?lieu={departement['code']}").get_json()
     for contact in body["contacts"]:
-        assert contact.get("telephone") or contact.get("email") or contact.get("formulaire") or contact.get(
-            "annuaire"
+        assert (
+            contact.get("telephone") or contact.get("email") or contact.get("formulaire") or contact.get("annuaire")
         ), contact["nom"]
     phones = {contact["telephone"].replace(" ", "") for contact in body["contacts"] if contact.get("telephone")}
     assert len(phones) >= 3, phones
