@@ -201,6 +201,9 @@ class Fiche(Strict):
     """La rémunération et le financement."""
     mobiliser: Mobiliser | None = None
     """Comment le mobiliser, selon qui lit (médecin du travail, médecin traitant, salarié, employeur)."""
+    apporter: list[Text] = []  # the documents the person brings, only those the sources name
+    """Les documents que la personne apporte ou joint à sa démarche, seulement ceux que les sources citent (ex. « le
+    certificat médical de votre médecin traitant ») : la feuille remise au salarié les reprend."""
     references_legales: list[Text] = []  # « Art. L323-3-1 du Code de la sécurité sociale »
     """Les références juridiques, par exemple « Art. L323-3-1 du Code de la sécurité sociale »."""
     changements: list[Changement] = []

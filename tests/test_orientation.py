@@ -83,6 +83,12 @@ def test_the_place_is_asked_after_what_to_do_now_and_the_page_lands_on_the_conta
     assert "lieu=Saint-Denis+%2893%29#contacts" in homonyms
 
 
+def test_a_result_links_to_the_handout_for_the_salarie(client):
+    page = client.get(f"{RESULT}&lieu=Vannes").text
+    handout = f"{TREE}/pour-le-salarie?etape=pendant-arret&amp;statut=salarie&amp;situation=autre-poste&amp;lieu=Vannes"
+    assert f'<a class="button" href="{handout}">Imprimer pour le salarié</a>' in page
+
+
 def test_implied_answer_is_shown_and_not_asked(client):
     page = client.get(f"{TREE}?etape=reprise").text
     assert "<dt>Statut</dt>" in page and "(déduit)" in page
@@ -168,6 +174,10 @@ def test_api_answers_the_result_with_reasons(client):
     assert result["fiches"][2]["raison"] == "Tester un autre poste de l'entreprise pendant l'arrêt."
     assert result["fiches"][2]["action"] is None
     assert result["a_faire"] == ["Organiser la visite de pré-reprise", "Signaler la situation au service social"]
+    assert result["pour_le_salarie"] == (
+        "http://localhost/orientation/medecin-du-travail/pour-le-salarie"
+        "?etape=pendant-arret&statut=salarie&situation=autre-poste"
+    )
     assert result["contacts"] == []
     assert client.get("/api/orientation").json["arbres"][0]["id"] == "medecin-du-travail"
 

@@ -3,7 +3,7 @@
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from portal.content import current_catalog
 from portal.models import QUAND, Arbre
@@ -11,6 +11,7 @@ from portal.store import count_result
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, visit_order, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
+from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
 api_bp = Blueprint("orientation_api", __name__, url_prefix="/api/orientation")
@@ -38,7 +39,7 @@ def _walk(tree: Arbre) -> tuple[Walk, str]:
 
 
 def step_url(tree: Arbre, params: list[tuple[str, str]], endpoint: str = "orientation.walk", **external) -> str:
-    """The URL of the walk step reached by `params`."""
+    """The URL of the walk step reached by `params` (or of the handout, with endpoint="orientation.handout")."""
     base = url_for(endpoint, tree_id=tree.id, **external)
     return f"{base}?{urlencode(params)}" if params else base
 
@@ -95,6 +96,7 @@ def step_context(walk: Walk, place: str) -> dict:
             contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
             today=date.today(),
             url=step_url(tree, answers_and_place, _external=True),
+            handout_url=step_url(tree, answers_and_place, "orientation.handout"),
         )
     else:
         step = tree.noeuds[walk.node]
@@ -132,6 +134,21 @@ def walk(tree_id: str):
         count_result(tree.id, current.node)  # counted once per walk: adding a place shows the same result
     template = "orientation/_step.html" if wants_fragment() else "orientation/walk.html"
     return render_template(template, fragment=wants_fragment(), **step_context(current, place))
+
+
+@bp.get("/<tree_id>/pour-le-salarie")
+def handout(tree_id: str):
+    """The handout for the salarié: the steps to take now, whom to call, what to bring; dated, one or two A4 pages."""
+    tree = _tree(tree_id)
+    current, place = _walk(tree)
+    if not current.is_result:  # an answer is missing: ask it
+        return redirect(step_url(tree, with_place(current, place)))
+    return render_template(
+        "orientation/handout.html",
+        tree=tree,
+        result_url=step_url(tree, with_place(current, place)),
+        **handout_context(current, place),
+    )
 
 
 @api_bp.get("")
@@ -187,6 +204,7 @@ def api_walk(tree_id: str):
             for fiche, line in context["lines"]
         ],
         "contacts": context["contacts"].as_json() if context["contacts"] else [],
+        "pour_le_salarie": step_url(tree, with_place(current, place), "orientation.handout", _external=True),
     }
     if context["contacts"]:
         body["lieu"] = context["contacts"].place_json()

@@ -20,6 +20,7 @@ PAGE_TYPES = {
     "arbre-resultat": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste",
     "arbre-groupes": "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste",
     "arbre-resultat-lieu": "/orientation/medecin-du-travail?etape=reprise&lieu=56",
+    "feuille-salarie": "/orientation/medecin-du-travail/pour-le-salarie?etape=reprise&lieu=56",
     "arbre-resultat-lieu-inconnu": "/orientation/medecin-du-travail?etape=reprise&lieu=Nullepart",
     "recherche": "/recherche",
     "recherche-resultats": "/recherche?q=Sameth",

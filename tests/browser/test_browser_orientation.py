@@ -118,12 +118,13 @@ def test_keyboard_only_walk_reaches_every_choice_with_visible_focus(page):
     expect(page.locator("#titre-resultat")).to_have_text(RESULT)
 
 
-def test_result_print_view_is_a_clean_summary_for_the_salarie(page, screenshot):
+def test_result_print_view_is_a_clean_summary_for_the_doctor(page, screenshot):
     page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=meme-poste")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".place-form")).to_be_hidden()
-    expect(page.get_by_role("button", name="Imprimer pour le salarié")).to_be_hidden()
+    expect(page.get_by_role("link", name="Imprimer pour le salarié")).to_be_hidden()
+    expect(page.get_by_role("button", name="Imprimer ce résultat")).to_be_hidden()
     expect(page.locator(".print-date")).to_be_visible()
     expect(page.locator(".print-date")).to_contain_text(TREE + "?etape=pendant-arret")
     expect(page.locator("#titre-resultat")).to_be_visible()
@@ -153,3 +154,15 @@ def test_later_groups_are_folded_on_screen_and_printed_open(page):
     page.emulate_media(media="print")
     expect(later).to_be_visible()
     expect(maybe).to_be_visible()
+
+
+def test_the_salarie_gets_a_handout_of_his_own(page, screenshot):
+    page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56")
+    page.get_by_role("link", name="Imprimer pour le salarié").click()
+    handout = TREE + "/pour-le-salarie?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56"
+    expect(page).to_have_url(re.compile(re.escape(handout)))
+    expect(page.locator("h1")).to_have_text("Vos prochaines démarches pour continuer à travailler")
+    expect(page.get_by_role("button", name="Imprimer la feuille")).to_be_visible()
+    screenshot(page, "feuille-salarie")
+    page.get_by_role("link", name="Retour au résultat").click()
+    expect(page.locator("#titre-resultat")).to_have_text("Pendant l'arrêt, préparer un autre poste")

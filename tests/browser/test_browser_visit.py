@@ -52,3 +52,37 @@ def test_after_the_place_the_first_number_is_in_view(browser, real_live_server, 
         expect(page.locator("#titre-contacts")).to_be_focused()  # the screen reader hears where it landed
     page.keyboard.press("Tab")  # without JavaScript too, Tab goes on from the contacts
     assert page.evaluate("() => document.getElementById('contacts').contains(document.activeElement)")
+
+
+HANDOUT = "/orientation/{}/pour-le-salarie?"
+HANDOUTS = {
+    "cariste-vannes": HANDOUT.format("medecin-du-travail")
+    + "etape=pendant-arret&statut=salarie&situation=reconversion&rqth=en-cours&lieu=Vannes",
+    "cariste-autre-poste-vannes": HANDOUT.format("medecin-du-travail")
+    + "etape=pendant-arret&statut=salarie&situation=autre-poste&rqth=en-cours&lieu=Vannes",
+    "patient-arret-dijon": HANDOUT.format("medecin-traitant") + "etape=pendant-arret&statut=salarie&lieu=Dijon",
+    "artisan-sans-arret": HANDOUT.format("medecin-du-travail") + "etape=sans-arret&statut=independant&rqth=non",
+}
+
+
+@pytest.mark.parametrize("persona", list(HANDOUTS))
+def test_the_handout_prints_on_one_or_two_a4_pages(real_page, persona):
+    """Headless Chromium prints each persona's handout to PDF: two A4 pages at most, the date on the first."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    real_page.goto(HANDOUTS[persona])
+    expect(real_page.locator(".handout-date")).to_contain_text("Remis le")
+    ARTIFACTS.mkdir(exist_ok=True)
+    real_page.screenshot(path=str(ARTIFACTS / f"feuille-salarie-{persona}.png"), full_page=True, caret="initial")
+    real_page.emulate_media(media="print")
+    expect(real_page.locator(".site-header")).to_be_hidden()
+    expect(real_page.locator(".handout-tools")).to_be_hidden()
+    pdf = real_page.pdf(format="A4")
+    (ARTIFACTS / f"feuille-salarie-{persona}.pdf").write_bytes(pdf)
+    reader = PdfReader(BytesIO(pdf))
+    assert 1 <= len(reader.pages) <= 2, f"{persona} : {len(reader.pages)} pages"
+    first = reader.pages[0].extract_text()
+    assert "Remis le" in first and "Vos prochaines démarches" in first
+    assert "vérifier" not in "".join(page.extract_text() for page in reader.pages)
