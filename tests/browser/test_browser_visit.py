@@ -1,6 +1,8 @@
 """The médecin's minutes, on the real content: after the place, the page lands on the numbers to call, on a desktop
 and on a phone, with and without JavaScript."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -86,3 +88,74 @@ def test_the_handout_prints_on_one_or_two_a4_pages(real_page, persona):
     first = reader.pages[0].extract_text()
     assert "Remis le" in first and "Vos prochaines démarches" in first
     assert "vérifier" not in "".join(page.extract_text() for page in reader.pages)
+
+
+def question_urls() -> list[str]:
+    """The URL of every question of both real trees (each step, reached by the answers that lead to it)."""
+    from urllib.parse import urlencode
+
+    from portal.catalog import _load_fiches
+    from portal.trees import load_trees, walk_paths
+
+    fiches, _documents = _load_fiches(ROOT / "content", ROOT, [])
+    trees, _problems = load_trees(ROOT / "trees", fiches, ROOT)
+    urls, steps = [], set()
+    for tree in trees.values():
+        for path in walk_paths(tree):
+            asked = [(question, code, node) for question, code, node in path.answers if node]
+            for index, (_question, _code, node) in enumerate(asked):
+                query = urlencode([(question, code) for question, code, _node in asked[:index]])
+                url = f"/orientation/{tree.id}" + (f"?{query}" if query else "")
+                steps.add((tree.id, node))
+                if url not in urls:
+                    urls.append(url)
+    assert steps == {(tree.id, node) for tree in trees.values() for node in tree.noeuds}  # every question
+    return urls
+
+
+def test_on_a_phone_every_answer_of_every_question_is_in_the_first_screen(browser, real_live_server, request, problems):
+    page = real_context_page(browser, real_live_server, request, problems, "telephone")
+    urls = question_urls()
+    lowest = (0.0, "")
+    for url in urls:
+        page.goto(url)
+        choices = page.locator(".walk-choice")
+        assert choices.count() >= 2, url
+        for box in (choice.bounding_box() for choice in choices.all()):
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 844, (url, box)
+            lowest = max(lowest, (box["y"] + box["height"], url))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.goto(lowest[1])
+    first_screen(page, "visite-question-la-plus-longue-telephone")
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_home_page_shows_search_and_the_two_ways_in_the_first_screen(
+    browser, real_live_server, request, problems, screen
+):
+    page = real_context_page(browser, real_live_server, request, problems, screen)
+    page.goto("/")
+    first_screen(page, f"visite-accueil-{screen}")
+    for element in [
+        page.get_by_role("searchbox"),
+        page.get_by_role("link", name="Orienter un salarié"),
+        page.get_by_role("link", name="Médecin du travail"),
+        page.get_by_role("link", name="Médecin traitant"),
+        page.get_by_role("heading", name="Qui contacter ?"),
+    ]:
+        assert in_view(page, element), element
+    expect(page.get_by_role("link", name="Toutes les fiches")).to_be_visible()
+    assert page.locator('main a[href^="/fiches/"]').count() == 0  # no longer the 47 fiches
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_long_fiche_opens_with_the_essentials_and_a_sommaire(browser, real_live_server, request, problems, screen):
+    page = real_context_page(browser, real_live_server, request, problems, screen)
+    page.goto("/fiches/essai-encadre")
+    first_screen(page, f"visite-fiche-essentiel-{screen}")
+    assert in_view(page, page.get_by_role("heading", name="L'essentiel"))
+    assert in_view(page, page.locator(".essentiel .resume"))
+    sommaire = page.get_by_role("navigation", name="Sommaire")
+    sommaire.get_by_role("link", name="Comment le mobiliser").click()
+    expect(page).to_have_url(re.compile(r"/fiches/essai-encadre#t-mobiliser$"))
+    expect(page.get_by_role("heading", name="Comment le mobiliser")).to_be_in_viewport()
