@@ -165,6 +165,11 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
         )
     if kind == "string_too_short":
         return f"« {name} » est vide", "écrivez un texte ou retirez la clé si elle est facultative"
+    if kind == "string_too_long":
+        return (
+            f"« {name} » fait plus de {context.get('max_length')} caractères",
+            "raccourcissez-le : une phrase courte (pour une action, un verbe et son objet)",
+        )
     if kind == "too_short":
         return (
             f"« {name} » doit avoir au moins {context.get('min_length', 1)} élément(s)",

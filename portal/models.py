@@ -29,6 +29,10 @@ PUBLICS: dict[str, str] = {
     "employeur": "Employeur",
 }
 TYPES: dict[str, str] = {"dispositif": "Dispositif", "acteur": "Acteur"}
+# When to act on a line of an orientation result, in the order of the visit: its heading on the result page.
+Quand = Literal["maintenant", "ensuite", "selon"]
+QUAND: dict[str, str] = {"maintenant": "À faire maintenant", "ensuite": "Ensuite", "selon": "Selon la situation"}
+MAX_NOW = 5  # « À faire maintenant » lines of one result, at most
 RQTH_LABELS: dict[str, str] = {
     "requise": "RQTH (ou autre reconnaissance BOETH) nécessaire",
     "non-requise": "RQTH non nécessaire",
@@ -58,6 +62,7 @@ Url = Annotated[str, AfterValidator(_url)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
+ActionText = Annotated[str, Field(min_length=1, max_length=100)]  # one short verb phrase
 
 
 class Strict(BaseModel):
@@ -198,6 +203,9 @@ class Fiche(Strict):
     """La rémunération et le financement."""
     mobiliser: Mobiliser | None = None
     """Comment le mobiliser, selon qui lit (médecin du travail, médecin traitant, salarié, employeur)."""
+    apporter: list[Text] = []  # the documents the person brings, only those the sources name
+    """Les documents que la personne apporte ou joint à sa démarche, seulement ceux que les sources citent (ex. « le
+    certificat médical de votre médecin traitant ») : la feuille remise au salarié les reprend."""
     references_legales: list[Text] = []  # « Art. L323-3-1 du Code de la sécurité sociale »
     """Les références juridiques, par exemple « Art. L323-3-1 du Code de la sécurité sociale »."""
     changements: list[Changement] = []
@@ -374,34 +382,40 @@ class Noeud(Strict):
 
 
 class Ligne(Strict):
-    """A line of a result: a fiche with the reason it applies here, or a named group of such lines."""
+    """A line of a result: a fiche with the reason it applies here and when to act, or a named group of lines."""
 
     fiche: FicheId | None = None
     """L'id de la fiche proposée."""
     raison: Text | None = None
     """Pourquoi elle s'applique ici, en une phrase vraie au vu des sources."""
+    quand: Quand = "ensuite"
+    """Quand agir, dans l'ordre de la consultation : « maintenant » (la ligne va dans « À faire maintenant », cinq
+    au plus par résultat, avec son `action`), « ensuite » (les étapes qui suivront ; c'est la valeur quand la clé
+    est absente) ou « selon » (seulement dans certaines situations que l'arbre ne demande pas : lésion cérébrale,
+    hospitalisation, région, RQTH obtenue…)."""
+    action: ActionText | None = None
+    """Pour une ligne « maintenant » (obligatoire) : ce que fait le médecin, un verbe et son objet, par exemple
+    « Demander la visite de pré-reprise »."""
     bloc: Code | None = None
-    """L'id d'un bloc de `blocs`, à la place d'une fiche : ses lignes s'insèrent ici."""
+    """L'id d'un bloc de `blocs`, à la place d'une fiche : ses lignes s'insèrent ici, chacune avec son `quand`."""
 
 
 class Bloc(Strict):
     """Lines shared by several results (e.g. what a RQTH opens), written once."""
 
-    a_faire: list[Text] = []
-    """Ce qu'il faut faire maintenant, ajouté à celui des résultats qui utilisent le bloc."""
     fiches: list[Ligne] = Field(min_length=1)
-    """Les fiches du bloc, chacune avec sa raison (pas de bloc dans un bloc)."""
+    """Les fiches du bloc, chacune avec sa raison et son `quand` (pas de bloc dans un bloc)."""
 
 
 class Resultat(Strict):
-    """Where a walk ends: the fiches to mobilise, in the order to act, and what to do now."""
+    """Where a walk ends: the fiches to mobilise, each with when to act; the page shows them in the order of the
+    visit (maintenant, ensuite, selon)."""
 
     titre: Text
     """Le titre du résultat, par exemple « Pendant l'arrêt : préparer le retour au même poste »."""
-    a_faire: list[Text] = []
-    """« À faire maintenant » : deux ou trois actions courtes."""
     fiches: list[Ligne] = Field(min_length=1)
-    """Les fiches proposées dans l'ordre où agir, chacune avec sa raison, ou des blocs."""
+    """Les fiches proposées, chacune avec sa raison et son `quand`, ou des blocs ; dans chaque groupe (maintenant,
+    ensuite, selon), la page garde l'ordre écrit ici."""
 
 
 class SansObjet(Strict):

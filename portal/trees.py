@@ -6,7 +6,7 @@ from pathlib import Path
 
 from portal.catalog import _read, _validate, check_reference
 from portal.diagnostics import Problem, nearest, problem_at, relative
-from portal.models import Arbre, CasTypes
+from portal.models import MAX_NOW, Arbre, CasTypes
 from portal.treegraph import tree_mermaid
 from portal.walk import RESERVED, WalkError, result_lines, walk_tree
 from portal.yamlsource import YamlDocument
@@ -230,6 +230,12 @@ def _check_results(tree: Arbre, fiches: dict, document: YamlDocument, root: Path
                 error(key, "un bloc ne peut pas contenir un autre bloc", "recopiez ses lignes ici")
             elif line.fiche or line.raison:
                 error(key, "une ligne est soit un bloc, soit une fiche avec sa raison", "séparez-les en deux lignes")
+            elif "quand" in line.model_fields_set or line.action:
+                error(
+                    key,
+                    "une ligne `bloc:` n'a ni `quand` ni `action`",
+                    "écrivez-les sur chaque ligne du bloc (un bloc garde le même moment dans chaque résultat)",
+                )
             elif line.bloc not in tree.blocs:
                 error((*key, "bloc"), f"le bloc « {line.bloc} » n'existe pas", _guess(line.bloc, tree.blocs or {"": 0}))
             return
@@ -239,6 +245,18 @@ def _check_results(tree: Arbre, fiches: dict, document: YamlDocument, root: Path
         problem = check_reference(document, (*key, "fiche"), line.fiche, fiches, None, root)
         if problem:
             problems.append(problem)
+        if line.quand == "maintenant" and not line.action:
+            error(
+                (*key, "quand"),
+                "une ligne « maintenant » dit l'action à faire",
+                "ajoutez `action:` : un verbe et son objet, par exemple « Demander la visite de pré-reprise »",
+            )
+        elif line.action and line.quand != "maintenant":
+            error(
+                (*key, "action"),
+                "`action` ne sert qu'aux lignes « maintenant »",
+                "retirez-la, ou écrivez `quand: maintenant` si c'est à faire dès cette consultation",
+            )
 
     for bloc_id, bloc in tree.blocs.items():
         for index, line in enumerate(bloc.fiches):
@@ -250,6 +268,14 @@ def _check_results(tree: Arbre, fiches: dict, document: YamlDocument, root: Path
             used_blocs.add(line.bloc)
         if any(p.severity == "erreur" for p in problems):
             continue
+        now = [line for line in result_lines(tree, result_id) if line.quand == "maintenant"]
+        if len(now) > MAX_NOW:
+            error(
+                ("resultats", result_id, "fiches"),
+                f"ce résultat a {len(now)} lignes « maintenant » ({', '.join(line.fiche for line in now)}) : "
+                f"{MAX_NOW} au plus",
+                "passez les moins urgentes en « ensuite » : « À faire maintenant » doit se lire d'un coup d'œil",
+            )
         seen: set[str] = set()
         for line in result_lines(tree, result_id):
             if line.fiche in seen:

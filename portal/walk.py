@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from portal.models import Arbre, Ligne
+from portal.models import QUAND, Arbre, Ligne
 
 # Query parameters of a walk that are not answers: the place for local contacts.
 RESERVED = ("lieu",)
@@ -182,13 +182,10 @@ def result_lines(tree: Arbre, result: str) -> list[Ligne]:
     return lines
 
 
-def result_todo(tree: Arbre, result: str) -> list[str]:
-    """« À faire maintenant »: the result's own actions, then those of its blocs, each once."""
-    todo = list(tree.resultats[result].a_faire)
-    for line in tree.resultats[result].fiches:
-        if line.bloc:
-            todo.extend(item for item in tree.blocs[line.bloc].a_faire if item not in todo)
-    return todo
+def visit_order(lines: list[Ligne]) -> list[Ligne]:
+    """The lines in the order of the visit: « maintenant », then « ensuite », then « selon », each group in the
+    order written."""
+    return sorted(lines, key=lambda line: list(QUAND).index(line.quand))
 
 
 def remaining(tree: Arbre, node: str) -> tuple[int, int]:

@@ -1,5 +1,7 @@
 """The directory pages and the fiche API, as a visitor and a partner site see them."""
 
+import re
+
 import pytest
 
 
@@ -11,11 +13,14 @@ def test_pages_are_french_html(client, url):
     assert 'href="#contenu"' in response.text  # skip link
 
 
-def test_home_lists_fiches_by_kind_and_offers_search(client):
+def test_home_offers_search_the_two_ways_in_and_all_the_fiches_one_link_away(client):
     page = client.get("/").text
-    assert "Dispositifs" in page and "Acteurs" in page
-    assert 'href="/fiches/essai-encadre"' in page and 'href="/fiches/cap-emploi"' in page
     assert 'name="q"' in page
+    assert '<h2><a href="/orientation">Orienter un salarié</a></h2>' in page
+    assert 'href="/orientation/medecin-du-travail">Médecin du travail</a>' in page  # a tree in one tap
+    assert '<h2><a href="/contacts">Qui contacter ?</a></h2>' in page
+    assert '<a href="/fiches">Toutes les fiches</a> : les 3 dispositifs et les 2 acteurs' in page
+    assert 'href="/fiches/essai-encadre"' not in page  # no longer the list of every fiche
 
 
 def test_directory_filters_by_kind_and_etape(client):
@@ -142,3 +147,19 @@ def test_an_unknown_fiche_offers_the_search_with_the_words_typed(client):
     assert 'value="mi temps thérapeutique"' in page.text
     hostile = client.get("/fiches/%22%3E%3Cb%3Esameth")
     assert hostile.status_code == 404 and 'value="b sameth"' in hostile.text and "<b>" not in hostile.text
+
+
+def test_a_long_fiche_opens_with_the_essentials_and_a_sommaire(client):
+    page = client.get("/fiches/essai-encadre").text
+    essentials, sommaire = page.index('<h2 id="t-essentiel">L\'essentiel</h2>'), page.index('id="t-sommaire"')
+    assert essentials < sommaire < page.index('<section id="joindre"') < page.index('id="t-description"')
+    block = page[essentials:sommaire]
+    assert "Tester pendant l&#39;arrêt de travail un poste" in block  # the resume
+    facts = ["<dt>Pour qui</dt><dd>Salarié, Intérimaire</dd>", "<dt>Quand</dt><dd>Pendant l&#39;arrêt", "Durée"]
+    assert all(fact in block for fact in facts), block
+    assert "RQTH non nécessaire" in block and "<dt>Qui contacter</dt><dd>Service social de l&#39;Assurance" in block
+    anchors = re.findall(r'<li><a href="#([a-z-]+)">', page[sommaire:])
+    assert anchors[:3] == ["joindre", "t-changements", "t-description"] and anchors[-1] == "t-sources"
+    assert all(f'id="{anchor}"' in page for anchor in anchors)
+    short = client.get("/fiches/visite-pre-reprise").text  # three sections: no summary of the summary
+    assert "L'essentiel" not in short and '<p class="resume">' in short

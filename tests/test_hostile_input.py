@@ -64,6 +64,7 @@ HTML_PAGES = {
     "/": ["q"],
     "/orientation": ["etape"],
     "/orientation/medecin-du-travail": WALK,
+    "/orientation/medecin-du-travail/pour-le-salarie": WALK,
     "/signaler/cap-emploi": ["contact"],
     "/editeurs/connexion": ["suivant"],
     "/recherche": ["q", "type", "etape", "public", "page"],

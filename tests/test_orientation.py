@@ -51,17 +51,42 @@ def test_htmx_gets_the_step_only_with_its_title_and_history_restore_gets_the_pag
     assert "<html" in client.get(f"{TREE}?etape=pendant-arret", headers=restore).text
 
 
-def test_result_lists_fiches_in_order_with_reasons_todo_and_links(client):
+def test_result_is_in_the_order_of_the_visit(client):
+    """What to do now (an action and its fiche), the place and its contacts, then what follows and what depends on
+    the situation, folded; each fiche keeps its reason."""
     page = client.get(RESULT).text
-    order = [page.index(f'href="/fiches/{fid}"') for fid in ("visite-pre-reprise", "service-social-assurance-maladie")]
-    order += [page.index('href="/fiches/essai-encadre"'), page.index('href="/fiches/crpe"')]
-    assert order == sorted(order)
+    now, place = page.index(">À faire maintenant<"), page.index('<section id="contacts"')
+    later, maybe = page.index('<details class="result-group" id="ensuite">'), page.index('id="selon"')
+    assert now < place < later < maybe
+    assert re.search(
+        r'<p class="todo-action">Organiser la visite de pré-reprise</p>\s*'
+        r'<p class="todo-fiche"><a href="/fiches/visite-pre-reprise">Visite de pré-reprise</a>.*'
+        r"Dès 30 jours d&#39;arrêt, la visite de pré-reprise prépare le retour.",
+        page,
+    )
+    assert now < page.index('href="/fiches/service-social-assurance-maladie"') < place
+    assert later < page.index('href="/fiches/essai-encadre"') < maybe < page.index('href="/fiches/crpe"')
     assert "Si un risque d&#39;inaptitude est identifié en pré-reprise" in page
-    assert "À faire maintenant" in page and "Organiser la visite de pré-reprise." in page
     assert "RQTH non nécessaire" in page  # a key fact of the fiche
     assert "data-copy-link" in page and "data-print" in page
     assert "Orientation imprimée le" in page
-    assert 'name="lieu"' in page
+
+
+def test_the_place_is_asked_after_what_to_do_now_and_the_page_lands_on_the_contacts(client):
+    page = client.get(RESULT).text
+    assert f'action="{TREE}#contacts"' in page  # without JavaScript, the browser scrolls to the contacts
+    assert '<h2 id="titre-resultat" data-focus-after-swap>' in page  # htmx: the new result is read first
+    page = client.get(f"{RESULT}&lieu=Vannes").text
+    assert '<h3 id="titre-contacts" tabindex="-1" data-focus-after-swap="start">' in page  # htmx: the contacts
+    assert '<h2 id="titre-resultat">' in page
+    homonyms = client.get(f"{RESULT}&lieu=Saint-Denis").text
+    assert "lieu=Saint-Denis+%2893%29#contacts" in homonyms
+
+
+def test_a_result_links_to_the_handout_for_the_salarie(client):
+    page = client.get(f"{RESULT}&lieu=Vannes").text
+    handout = f"{TREE}/pour-le-salarie?etape=pendant-arret&amp;statut=salarie&amp;situation=autre-poste&amp;lieu=Vannes"
+    assert f'<a class="button" href="{handout}">Imprimer pour le salarié</a>' in page
 
 
 def test_implied_answer_is_shown_and_not_asked(client):
@@ -139,13 +164,20 @@ def test_api_answers_the_result_with_reasons(client):
     ).json
     result = body["resultat"]
     assert result["id"] == "arret-autre-poste"
-    assert [f["id"] for f in result["fiches"]] == [
-        "visite-pre-reprise",
-        "service-social-assurance-maladie",
-        "essai-encadre",
-        "crpe",
+    assert [(f["id"], f["quand"]) for f in result["fiches"]] == [
+        ("visite-pre-reprise", "maintenant"),
+        ("service-social-assurance-maladie", "maintenant"),
+        ("essai-encadre", "ensuite"),
+        ("crpe", "selon"),
     ]
+    assert result["fiches"][0]["action"] == "Organiser la visite de pré-reprise"
     assert result["fiches"][2]["raison"] == "Tester un autre poste de l'entreprise pendant l'arrêt."
+    assert result["fiches"][2]["action"] is None
+    assert result["a_faire"] == ["Organiser la visite de pré-reprise", "Signaler la situation au service social"]
+    assert result["pour_le_salarie"] == (
+        "http://localhost/orientation/medecin-du-travail/pour-le-salarie"
+        "?etape=pendant-arret&statut=salarie&situation=autre-poste"
+    )
     assert result["contacts"] == []
     assert client.get("/api/orientation").json["arbres"][0]["id"] == "medecin-du-travail"
 

@@ -68,3 +68,38 @@ def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_
             if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
                 assert "essai-encadre" not in proposed, path.end
                 assert "formation-pendant-arret" not in proposed, path.end
+
+
+ONLY_IN_SOME_SITUATIONS = {
+    "ueros",
+    "bilan-medico-socio-professionnel-kerpape",
+    "comete-france",
+    "moaij",
+    "premij",
+    "arpij",
+}
+
+
+def test_every_result_is_in_the_order_of_the_visit(loaded):
+    """Note de recherche §4: what to do during the visit first (five at most), the rest after, the special cases
+    apart; the CRPE comes at the end of the arrêt, Cap emploi and the Agefiph only with a RQTH."""
+    from portal.trees import walk_paths
+
+    _fiches, trees, _problems = loaded
+    for tree in trees.values():
+        for path in walk_paths(tree):
+            answers = {question: code for question, code, _node in path.answers}
+            when = {line.fiche: line.quand for line in result_lines(tree, path.end)}
+            now = [fiche for fiche, quand in when.items() if quand == "maintenant"]
+            assert 1 <= len(now) <= 5, (tree.id, path.end, now)
+            assert all(when[f] == "selon" for f in ONLY_IN_SOME_SITUATIONS & set(when)), (tree.id, path.end)
+            assert when.get("crpe") != "maintenant", (tree.id, path.end)
+            if answers.get("rqth") != "oui":
+                assert not {"cap-emploi", "agefiph"} & set(now), (tree.id, path.end)
+            if tree.id == "medecin-du-travail" and answers.get("etape") == "pendant-arret":
+                expected = (
+                    {"visite-pre-reprise", "service-social-assurance-maladie", "cellule-pdp-spst"}
+                    if answers["statut"] == "salarie"
+                    else {"pdp-travailleurs-independants"}
+                )
+                assert expected <= set(now), (path.end, now)

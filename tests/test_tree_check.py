@@ -104,6 +104,44 @@ def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
             "la fiche « visite-pre-reprise » est proposée deux fois",
         ),
         (
+            "        quand: maintenant\n        action: Proposer un essai encadré du poste aménagé\n",
+            "        quand: maintenant\n",
+            "renouvelables une fois.\n        quand: maintenant",
+            "une ligne « maintenant » dit l'action à faire",
+        ),
+        (
+            "        raison: Tester un autre poste de l'entreprise pendant l'arrêt.\n",
+            "        raison: Tester un autre poste de l'entreprise pendant l'arrêt.\n"
+            "        action: Proposer un essai\n",
+            "raison: Tester un autre poste de l'entreprise pendant l'arrêt.\n        action",
+            "`action` ne sert qu'aux lignes « maintenant »",
+        ),
+        (
+            "      - bloc: arret-salarie\n      - fiche: essai-encadre\n        raison: Tester un autre",
+            "      - bloc: arret-salarie\n        quand: selon\n"
+            "      - fiche: essai-encadre\n        raison: Tester un autre",
+            "- bloc: arret-salarie\n        quand: selon",
+            "une ligne `bloc:` n'a ni `quand` ni `action`",
+        ),
+        (
+            "        quand: selon\n",
+            "        quand: plus-tard\n",
+            "quand: plus-tard",
+            "la valeur « plus-tard » n'est pas permise pour « quand » — valeurs permises : maintenant, ensuite, selon",
+        ),
+        (
+            "        action: Organiser la visite de pré-reprise\n",
+            "        action: Organiser la visite de pré-reprise" + ", puis" * 20 + "\n",
+            "action: Organiser la visite de pré-reprise, puis",
+            "« action » fait plus de 100 caractères",
+        ),
+        (
+            "  arret-salarie:\n    fiches:\n",
+            "  arret-salarie:\n    a_faire: [Organiser la visite de pré-reprise.]\n    fiches:\n",
+            "a_faire:",
+            "la clé « a_faire » n'existe pas dans ce format",
+        ),
+        (
             "  - reponses: {etape: reprise, statut: independant}\n",
             "  - reponses: {etape: pendant-arret, statut: independant}\n",
             "- reponses: {etape: pendant-arret",
@@ -123,6 +161,19 @@ def test_each_unsound_tree_is_reported_at_its_line(folders, old, new, fragment, 
     assert reported[0].startswith(f"trees/medecin-du-travail.yaml:{line}:") or reported[0].startswith(
         f"trees/medecin-du-travail.yaml:{line + 1}:"
     ), reported[0]
+
+
+def test_a_result_has_at_most_five_lines_to_do_now(folders, monkeypatch):
+    assert check(folders).exit_code == 0
+    monkeypatch.setattr("portal.trees.MAX_NOW", 2)  # the fixture's arret-meme-poste has three « maintenant » lines
+    result = check(folders)
+    assert result.exit_code == 1, result.output
+    line = line_of(TREE, "  arret-meme-poste:\n    titre:") + 2
+    expected = (
+        f"trees/medecin-du-travail.yaml:{line}:5: erreur [resultats.arret-meme-poste.fiches] : ce résultat a 3 lignes "
+        "« maintenant » (visite-pre-reprise, service-social-assurance-maladie, essai-encadre) : 2 au plus"
+    )
+    assert expected in result.output, result.output
 
 
 def test_a_combination_without_result_is_a_warning(folders):

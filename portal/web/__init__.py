@@ -47,13 +47,13 @@ def init_app(app: Flask) -> None:
 
 
 # The ways into the portal: (endpoint, navigation label, home title, home text). An area appears in the
-# navigation as soon as its blueprint is registered.
+# navigation as soon as its blueprint is registered; those with a title are the ways in of the home page.
 WAYS = [
     (
         "orientation.index",
         "Orienter",
         "Orienter un salarié",
-        "Médecin du travail ou médecin traitant : en quelques questions, les dispositifs à mobiliser et qui appeler.",
+        "En quelques questions, les dispositifs à mobiliser, dans l'ordre où agir, et qui appeler. Vous êtes :",
     ),
     (
         "contacts.contacts_page",
@@ -61,12 +61,7 @@ WAYS = [
         "Qui contacter ?",
         "Une commune, un code postal ou un département : les interlocuteurs du maintien en emploi près du salarié.",
     ),
-    (
-        "directory.fiche_list",
-        "Fiches",
-        "Toutes les fiches",
-        "Les dispositifs et les acteurs, filtrés par étape et par public.",
-    ),
+    ("directory.fiche_list", "Fiches", None, None),  # on the home page, the link « Toutes les fiches »
     ("search.search_page", "Rechercher", None, None),
     ("glossary.glossary_page", "Glossaire", None, None),
 ]
@@ -81,7 +76,11 @@ def _navigation() -> dict:
         return [(endpoint, label, href) for endpoint, label, _title, _text, href in available()]
 
     def home_ways() -> list[dict]:
-        return [{"href": href, "title": title, "text": text} for _e, _l, title, text, href in available() if title]
+        return [
+            {"endpoint": endpoint, "href": href, "title": title, "text": text}
+            for endpoint, _l, title, text, href in available()
+            if title
+        ]
 
     def search_url() -> str:
         urls = frame_urls()

@@ -72,9 +72,40 @@ def fiche_detail(fiche_id: str):
         abort(404, description=FicheNotFound(" ".join(WORD.findall(typed.replace("_", " ")))))
     related = [catalog.fiches[i] for i in fiche.liees if i in catalog.fiches]
     cited_by = [f for f in catalog.fiches.values() if fiche.id in f.liees and f.id not in fiche.liees]
+    sections = fiche_sections(fiche, related + cited_by)
     return render_template(
-        "fiches/detail.html", fiche=fiche, related=related, cited_by=cited_by, **_reach(catalog, fiche)
+        "fiches/detail.html",
+        fiche=fiche,
+        related=related,
+        cited_by=cited_by,
+        sections=sections,
+        long_fiche=len(sections) > LONG_FICHE + 2,  # Joindre and Sources are in every fiche
+        **_reach(catalog, fiche),
     )
+
+
+LONG_FICHE = 3  # a fiche with more sections than this opens with « L'essentiel » and a sommaire
+
+
+def fiche_sections(fiche, related: list) -> list[tuple[str, str]]:
+    """The sections a fiche page shows, in order, as (anchor, heading): its sommaire."""
+    sections = [("joindre", "Joindre" if fiche.type == "acteur" else "Qui contacter")]
+    if fiche.changements:
+        sections.append(("t-changements", "Ce qui a changé"))
+    sections.append(("t-description", "En bref"))
+    facts = (fiche.publics, fiche.etapes, fiche.rqth, fiche.conditions, fiche.qui_demande, fiche.duree)
+    if any(facts) or fiche.remuneration:
+        sections.append(("t-conditions", "Pour qui, quand, à quelles conditions"))
+    if fiche.mobiliser:
+        sections.append(("t-mobiliser", "Comment le mobiliser"))
+    if fiche.hors_champ:
+        sections.append(("t-hors-champ", "Hors du champ de ce portail"))
+    if fiche.references_legales:
+        sections.append(("t-references", "Références juridiques"))
+    if related:
+        sections.append(("t-liees", "Fiches liées"))
+    sections.append(("t-sources", "Sources"))
+    return sections
 
 
 def _reach(catalog, fiche) -> dict:

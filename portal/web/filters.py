@@ -8,7 +8,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from portal.content import current_catalog
-from portal.models import ETAPES, PUBLICS, RQTH_LABELS, TYPES, Fiche
+from portal.models import ETAPES, PUBLICS, QUAND, RQTH_LABELS, TYPES, Fiche
 from portal.places import current_places
 from portal.web.coverage import current_coverage
 from portal.zones import zone_names
@@ -102,6 +102,7 @@ def init_app(app: Flask) -> None:
         PUBLICS=PUBLICS,
         TYPES=TYPES,
         RQTH_LABELS=RQTH_LABELS,
+        QUAND=QUAND,
         catalog=current_catalog,
         coverage=current_coverage,
     )

@@ -3,14 +3,15 @@
 from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from portal.content import current_catalog
 from portal.counts import count_result
-from portal.models import Arbre
-from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, result_todo, walk_tree
+from portal.models import QUAND, Arbre
+from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, visit_order, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, resolve_lieu
+from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
 api_bp = Blueprint("orientation_api", __name__, url_prefix="/api/orientation")
@@ -37,10 +38,15 @@ def _walk(tree: Arbre) -> tuple[Walk, str]:
     return walk, (places[0].strip()[:MAX_PLACE] if places else "")
 
 
-def step_url(tree: Arbre, params: list[tuple[str, str]], **external) -> str:
-    """The URL of the walk step reached by `params`."""
-    base = url_for("orientation.walk", tree_id=tree.id, **external)
+def step_url(tree: Arbre, params: list[tuple[str, str]], endpoint: str = "orientation.walk", **external) -> str:
+    """The URL of the walk step reached by `params` (or of the handout, with endpoint="orientation.handout")."""
+    base = url_for(endpoint, tree_id=tree.id, **external)
     return f"{base}?{urlencode(params)}" if params else base
+
+
+def with_place(walk: Walk, place: str) -> list[tuple[str, str]]:
+    """The query parameters of the walk's answers, and of its place when one is given."""
+    return walk.params() + ([("lieu", place)] if place else [])
 
 
 def summary(walk: Walk) -> list[dict]:
@@ -78,17 +84,19 @@ def step_context(walk: Walk, place: str) -> dict:
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
     if walk.is_result:
-        lines = [(catalog.fiches[line.fiche], line.raison) for line in result_lines(tree, walk.node)]
+        lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(tree, walk.node))]
         found = resolve_lieu(place) if place else None
         if found:  # a regional dispositif is offered only where it exists
-            lines = [(fiche, reason) for fiche, reason in lines if found.applies(fiche)]
+            lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
+        answers_and_place = with_place(walk, place)
         context.update(
             result=tree.resultats[walk.node],
             lines=lines,
-            todo=result_todo(tree, walk.node),
+            groups={quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND},
             contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
             today=date.today(),
-            url=step_url(tree, walk.params() + ([("lieu", place)] if place else []), _external=True),
+            url=step_url(tree, answers_and_place, _external=True),
+            handout_url=step_url(tree, answers_and_place, "orientation.handout"),
         )
     else:
         step = tree.noeuds[walk.node]
@@ -127,6 +135,21 @@ def walk(tree_id: str):
         count_result(tree.id, current.node)
     template = "orientation/_step.html" if wants_fragment() else "orientation/walk.html"
     return render_template(template, fragment=wants_fragment(), **step_context(current, place))
+
+
+@bp.get("/<tree_id>/pour-le-salarie")
+def handout(tree_id: str):
+    """The handout for the salarié: the steps to take now, whom to call, what to bring; dated, one or two A4 pages."""
+    tree = _tree(tree_id)
+    current, place = _walk(tree)
+    if not current.is_result:  # an answer is missing: ask it
+        return redirect(step_url(tree, with_place(current, place)))
+    return render_template(
+        "orientation/handout.html",
+        tree=tree,
+        result_url=step_url(tree, with_place(current, place)),
+        **handout_context(current, place),
+    )
 
 
 @api_bp.get("")
@@ -168,18 +191,21 @@ def api_walk(tree_id: str):
     body["resultat"] = {
         "id": current.node,
         "titre": context["result"].titre,
-        "a_faire": context["todo"],
+        "a_faire": [line.action for _fiche, line in context["groups"]["maintenant"]],
         "fiches": [
             {
                 "id": fiche.id,
                 "titre": fiche.titre,
                 "type": fiche.type,
-                "raison": reason,
+                "raison": line.raison,
+                "quand": line.quand,
+                "action": line.action,
                 "url": url_for("directory.fiche_detail", fiche_id=fiche.id, _external=True),
             }
-            for fiche, reason in context["lines"]
+            for fiche, line in context["lines"]
         ],
         "contacts": context["contacts"].as_json() if context["contacts"] else [],
+        "pour_le_salarie": step_url(tree, with_place(current, place), "orientation.handout", _external=True),
     }
     if context["contacts"]:
         body["lieu"] = context["contacts"].place_json()

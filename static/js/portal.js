@@ -4,15 +4,27 @@
 
   // After htmx swaps a region, move focus to its first heading or legend so screen readers follow.
   // The event fires on each swapped-in element: after an outerHTML swap, detail.target is the old, detached one.
+  // data-focus-after-swap="start" also scrolls the heading to the top of the screen (the contacts of a result,
+  // once the place is given: what follows it is what the médecin came for).
   document.addEventListener("htmx:afterSettle", function (event) {
     var region = event.target;
     if (!region || !region.querySelector || !region.isConnected) { return; }
     var target = region.querySelector("[data-focus-after-swap]") || (region.matches("[data-focus-after-swap]") ? region : null);
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
-      target.focus();
+      if (target.getAttribute("data-focus-after-swap") === "start") {
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: "start" });
+      } else {
+        target.focus();
+      }
     }
   });
+
+  // A page opened on an anchor (« …#contacts ») also moves the focus to its heading, as a swap would.
+  var anchored = window.location.hash.length > 1 ? document.getElementById(window.location.hash.slice(1)) : null;
+  var heading = anchored && anchored.querySelector("[data-focus-after-swap]");
+  if (heading) { heading.focus({ preventScroll: true }); }
 
   // « Copier le lien » buttons: copy the page address; the button says so.
   document.addEventListener("click", function (event) {

@@ -9,6 +9,7 @@ def test_home_leads_to_a_fiche(page, screenshot):
     page.goto("/")
     expect(page.locator("h1")).to_contain_text("Maintenir en emploi")
     screenshot(page, "accueil")
+    page.get_by_role("link", name="Toutes les fiches").click()
     page.get_by_role("link", name="Essai encadré").first.click()
     expect(page).to_have_url("/fiches/essai-encadre")
     expect(page.locator("h1")).to_contain_text("Essai encadré")

@@ -61,8 +61,9 @@ def test_walk_without_javascript_reaches_the_result_and_its_place_form(page_with
     expect(page.locator("h2#titre-resultat")).to_have_text(RESULT)
     page.get_by_label("Commune, code postal ou département").fill("56")
     page.get_by_role("button", name="Afficher les contacts").click()
-    expect(page).to_have_url(url_of("?etape=pendant-arret&statut=salarie&situation=meme-poste&lieu=56"))
-    expect(page.locator("#titre-contacts")).to_be_visible()
+    # The form's action ends with #contacts: the browser lands on them, and Tab goes on from there.
+    expect(page).to_have_url(url_of("?etape=pendant-arret&statut=salarie&situation=meme-poste&lieu=56#contacts"))
+    expect(page.locator("#titre-contacts")).to_be_in_viewport()
     share = page.locator(".no-js-only a")  # without JavaScript, the link to send is shown in full
     expect(share).to_be_visible()
     expect(share).to_have_attribute("href", re.compile(r"situation=meme-poste&lieu=56$"))
@@ -117,12 +118,13 @@ def test_keyboard_only_walk_reaches_every_choice_with_visible_focus(page):
     expect(page.locator("#titre-resultat")).to_have_text(RESULT)
 
 
-def test_result_print_view_is_a_clean_summary_for_the_salarie(page, screenshot):
+def test_result_print_view_is_a_clean_summary_for_the_doctor(page, screenshot):
     page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=meme-poste")
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".place-form")).to_be_hidden()
-    expect(page.get_by_role("button", name="Imprimer pour le salarié")).to_be_hidden()
+    expect(page.get_by_role("link", name="Imprimer pour le salarié")).to_be_hidden()
+    expect(page.get_by_role("button", name="Imprimer ce résultat")).to_be_hidden()
     expect(page.locator(".print-date")).to_be_visible()
     expect(page.locator(".print-date")).to_contain_text(TREE + "?etape=pendant-arret")
     expect(page.locator("#titre-resultat")).to_be_visible()
@@ -144,3 +146,30 @@ def test_an_old_link_asks_again_the_question_whose_answer_is_gone(page):
     assert response.status == 200
     expect(page.get_by_text("Ce lien contenait des réponses que ce parcours n'utilise pas")).to_be_visible()
     expect(page.get_by_role("button", name="En arrêt de travail")).to_be_visible()
+
+
+def test_later_groups_are_folded_on_screen_and_printed_open(page):
+    page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=autre-poste")
+    later = page.locator("#ensuite").get_by_role("link", name="Essai encadré")
+    maybe = page.locator("#selon").get_by_role("link", name="Convention de rééducation professionnelle en entreprise")
+    expect(page.locator(".todo").get_by_role("link", name="Visite de pré-reprise")).to_be_visible()
+    expect(later).to_be_hidden()
+    expect(maybe).to_be_hidden()
+    page.get_by_text("Ensuite").click()  # one tap opens the group
+    expect(later).to_be_visible()
+    page.reload()
+    page.emulate_media(media="print")
+    expect(later).to_be_visible()
+    expect(maybe).to_be_visible()
+
+
+def test_the_salarie_gets_a_handout_of_his_own(page, screenshot):
+    page.goto(TREE + "?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56")
+    page.get_by_role("link", name="Imprimer pour le salarié").click()
+    handout = TREE + "/pour-le-salarie?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56"
+    expect(page).to_have_url(re.compile(re.escape(handout)))
+    expect(page.locator("h1")).to_have_text("Vos prochaines démarches pour continuer à travailler")
+    expect(page.get_by_role("button", name="Imprimer la feuille")).to_be_visible()
+    screenshot(page, "feuille-salarie")
+    page.get_by_role("link", name="Retour au résultat").click()
+    expect(page.locator("#titre-resultat")).to_have_text("Pendant l'arrêt, préparer un autre poste")

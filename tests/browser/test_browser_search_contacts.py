@@ -85,6 +85,7 @@ def test_tree_result_with_a_place_lists_local_contacts(page, screenshot):
     page.get_by_label("Commune, code postal ou département").fill("56")
     page.get_by_role("button", name="Afficher les contacts").click()
     expect(page).to_have_url(re.compile(r"etape=reprise&lieu=56$"))
+    page.get_by_text("Sans coordonnées ici, que faire : Cap emploi").click()  # named first, the detail one tap away
     expect(page.get_by_text("Cap emploi du Morbihan", exact=True)).to_be_visible()
     screenshot(page, "arbre-resultat-contacts")
 

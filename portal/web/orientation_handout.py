@@ -1,0 +1,76 @@
+"""The handout for the salarié: what the médecin proposes now, in words written to the person, and whom to call."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from portal.contacts import national_group
+from portal.content import current_catalog
+from portal.models import Contact, Fiche
+from portal.walk import Walk, result_lines, visit_order
+from portal.web.orientation_contacts import ActeurToCall, add_contacts, resolve_lieu
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whom to call: an acteur, its most direct means there, and the steps it is for (none when it is a step)."""
+
+    acteur: Fiche
+    contact: Contact
+    pour: list[Fiche]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step the salarié takes now: the fiche of a « maintenant » line and its text written to the salarié."""
+
+    fiche: Fiche
+    text: str  # the fiche's `mobiliser.salarie`
+
+
+def handout_context(walk: Walk, place: str) -> dict:
+    """What the handout shows: the steps to take now, the steps that may follow, whom to call (in the place when
+    it is known, else how to find them), the documents to bring. Only the fiches' texts to the salarié are used:
+    no reason written to the médecin, no editors' note, no patient data."""
+    catalog = current_catalog()
+    found = resolve_lieu(place) if place else None
+    here = found if found and found.departement else None
+    lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(walk.tree, walk.node))]
+    if here:  # a regional dispositif is offered only where it exists
+        lines = [(fiche, line) for fiche, line in lines if here.applies(fiche)]
+    steps = [
+        Step(fiche, fiche.mobiliser.salarie)
+        for fiche, line in lines
+        if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie
+    ]
+    later = [fiche for fiche, line in lines if line.quand == "ensuite"]
+    fiches = [step.fiche for step in steps]
+    acteurs = add_contacts(here, catalog, fiches).acteurs if here else _national(catalog, fiches)
+    # Only those the portal can reach: the steps' texts say how to find the others (the employer's SPST…).
+    callers = [
+        Caller(item.acteur, item.group.means[0].contact, [] if item.acteur in fiches else item.pour)
+        for item in acteurs
+        if item.group.means
+    ]
+    bring: list[str] = []
+    for fiche in fiches:
+        bring += [item for item in fiche.apporter if item not in bring]
+    return {
+        "steps": steps,
+        "later": later,
+        "callers": callers,
+        "place": here.place if here else None,
+        "bring": bring,
+        "today": date.today(),
+    }
+
+
+def _national(catalog, fiches: list[Fiche]) -> list[ActeurToCall]:
+    """Without a place: each acteur of the steps with its national means (a number, a page that finds the office)."""
+    by_acteur: dict[str, ActeurToCall] = {}
+    for fiche in fiches:
+        acteurs = [fiche.id] if fiche.type == "acteur" else [i for i in fiche.acteurs if i in catalog.fiches]
+        for acteur_id in acteurs:
+            item = by_acteur.setdefault(acteur_id, ActeurToCall(national_group(catalog.fiches[acteur_id])))
+            if fiche.id != acteur_id:
+                item.pour.append(fiche)
+    return list(by_acteur.values())
