@@ -22,6 +22,8 @@ EDITORS_PHRASES = [
     "pas ete consultee",
     "non consulte",
     "pas ete revu",
+    "pas ete relu",
+    "pas encore ete relu",
     "pas ete vu ",
     "pas ete vue",
     "pas ete releve",
