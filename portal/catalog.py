@@ -102,6 +102,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
     _check_references(fiches, documents, root, problems)
     _check_reach(fiches, documents, root, problems)
+    _check_points(fiches, documents, root, problems)
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
@@ -327,6 +328,22 @@ def _check_reach(fiches: dict, documents: dict, root: Path, problems: list[Probl
             )
 
 
+def _check_points(fiches: dict, documents: dict, root: Path, problems: list[Problem]) -> None:
+    """A point « à vérifier » is shown at its field: the field must be filled, or the note would show nowhere."""
+    for fiche_id, fiche in fiches.items():
+        for index, point in enumerate(fiche.a_verifier_points):
+            if not getattr(fiche, point.champ):
+                problems.append(
+                    problem_at(
+                        documents[fiche_id],
+                        ("a_verifier_points", index, "champ"),
+                        f"le champ « {point.champ} » est vide dans cette fiche : la note ne s'afficherait nulle part",
+                        "choisissez un champ rempli de la fiche (celui que le doute concerne), ou remplissez-le",
+                        root=root,
+                    )
+                )
+
+
 def _load_places(
     folder: Path, model: type[Territoire] | type[Region], code_key: str, root: Path, fiches: dict, problems: list
 ) -> dict:
@@ -494,6 +511,7 @@ def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | N
                     root,
                 )
             )
+        warnings += _sourcing_warnings(fiche, document, root)
         for index, source in enumerate(fiche.sources):
             seen = source.publie_le or source.vu_le
             if (today - seen).days > 3 * 365:
@@ -507,4 +525,32 @@ def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | N
                         root,
                     )
                 )
+    return warnings
+
+
+def _sourcing_warnings(fiche, document: YamlDocument, root: Path) -> list[Problem]:
+    """A fiche without a primary source (a « verifie » one above all), and a banner text that would never show."""
+    warnings = []
+    if not any(source.primaire for source in fiche.sources):
+        how = "texte de loi, page de l'organisme ou d'un ministère : `url:`, `vu_le:`, `publie_le:` si la page "
+        how += "en affiche une, et `primaire: true`"
+        if fiche.statut == "verifie":
+            message = "la fiche est « verifie » sans source primaire datée"
+            hint = f"ajoutez la source primaire qui la confirme ({how}), ou remettez `statut: a-verifier`"
+        else:
+            message = "la fiche n'a pas de source primaire datée"
+            hint = f"ajoutez-en une ({how}) ; sinon, dites dans `note_editeurs` ce qui manque"
+        warnings.append(problem_at(document, ("sources",), message, hint, "avertissement", root))
+    if fiche.statut == "verifie" and fiche.a_verifier:
+        warnings.append(
+            problem_at(
+                document,
+                ("a_verifier",),
+                "`a_verifier` ne s'affiche que sur une fiche « a-verifier »",
+                "un doute sur un point précis va dans `a_verifier_points` (champ et texte), affiché à ce champ ; "
+                "s'il ne reste rien à vérifier, retirez la ligne",
+                "avertissement",
+                root,
+            )
+        )
     return warnings

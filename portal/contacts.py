@@ -104,7 +104,7 @@ def national_group(acteur: Fiche) -> ActeurContacts:
 
 def means_json(group: ActeurContacts, means: Means) -> dict:
     """One way to reach an acteur, as the contacts and orientation APIs give it."""
-    data = means.contact.model_dump(mode="json", exclude_none=True)
+    data = means.contact.model_dump(mode="json", exclude_none=True, exclude={"note_editeurs"})  # editors only
     national = means.portee == "national"
     return {
         "acteur": group.acteur.id,

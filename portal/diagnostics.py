@@ -83,6 +83,10 @@ _CUSTOM = {
         "la source n'a ni `url` ni `document`",
         "ajoutez l'adresse de la page ou le document source",
     ),
+    "source-primaire-sans-url": (
+        "une source primaire (`primaire: true`) n'a pas d'`url`",
+        "ajoutez l'adresse de la page lue, ou retirez `primaire: true` si ce n'est pas une page web officielle",
+    ),
     "a-verifier-sans-explication": (
         "la fiche est « a-verifier » mais ne dit pas quoi vérifier",
         "ajoutez `a_verifier:` avec ce qui reste à vérifier",
@@ -220,6 +224,10 @@ SAME_MEANING: dict[str, tuple[str, ...]] = {
     "contact": ("joindre",),
     "contacts": ("joindre",),
     "coordonnees": ("joindre",),
+    "note_interne": ("note_editeurs",),
+    "note_editeur": ("note_editeurs",),
+    "note_redaction": ("note_editeurs",),
+    "points_a_verifier": ("a_verifier_points",),
     "verifier": ("a_verifier",),
     "a_verifier": ("a_verifier",),
     "a_confirmer": ("a_verifier",),

@@ -62,24 +62,41 @@ def schema_command(dossier: Path) -> None:
     "--dans", "within", type=click.IntRange(0, 365), default=0, help="Inclure ce qui arrive à échéance dans N jours."
 )
 def review_command(content_dir: Path, trees_dir: Path, within: int) -> None:
-    """Lister les fiches et contacts à relire, les plus anciens d'abord, avec leur responsable."""
-    from portal.review import due_items
+    """Lister les fiches et contacts à relire, les plus anciens d'abord, avec leur responsable ; puis les doutes,
+    les points à vérifier et les notes des éditeurs, que le public ne voit pas ainsi."""
+    from portal.review import due_items, editor_notes
     from portal.web.filters import date_fr
 
-    items = due_items(_load_or_exit(content_dir, trees_dir), within_days=within)
+    catalog = _load_or_exit(content_dir, trees_dir)
+    items = due_items(catalog, within_days=within)
     if not items:
         click.echo("Rien à relire : toutes les fiches et tous les contacts sont à jour.")
-        return
     today = date.today()
     for item in items:
         when = "à relire depuis" if item.due <= today else "à relire le"
         owner = f" — responsable : {item.owner}" if item.owner else " — sans responsable"
         to_check = f" — à vérifier : {item.a_verifier}" if item.a_verifier else ""
+        note = f" — note des éditeurs : {item.note_editeurs}" if item.note_editeurs else ""
         click.echo(
             f"{when} le {date_fr(item.due)} : {item.kind_label} « {item.label} » ({item.fiche_id}), "
-            f"relu le {date_fr(item.checked)}{owner} — {item.file}{to_check}"
+            f"relu le {date_fr(item.checked)}{owner} — {item.file}{to_check}{note}"
         )
-    click.echo(f"{len(items)} élément(s) à relire.")
+    if items:
+        click.echo(f"{len(items)} élément(s) à relire.")
+    notes = editor_notes(catalog)
+    if notes:
+        click.echo(f"\nDoutes et notes des éditeurs ({len(notes)}) :")
+    for found in notes:
+        click.echo(f"{found.kind_label} « {found.label} » ({found.fiche_id}) — {found.file}")
+        if found.a_verifier:
+            label = "à vérifier avant d'agir" if found.kind == "fiche" else "à vérifier"
+            click.echo(f"  {label} : {found.a_verifier}")
+        for champ, texte in found.points:
+            click.echo(f"  à vérifier ({champ}) : {texte}")
+        if found.sans_source_primaire:
+            click.echo("  aucune source primaire datée")
+        if found.note_editeurs:
+            click.echo(f"  note des éditeurs : {found.note_editeurs}")
 
 
 @click.command("liens")

@@ -85,11 +85,19 @@ class Source(Strict):
     """La date de publication affichée par la source, si elle en affiche une (AAAA-MM-JJ)."""
     vu_le: date  # when an editor read it
     """La date à laquelle un éditeur a lu la source (AAAA-MM-JJ)."""
+    primaire: bool = False  # the rule itself, or the organisation speaking for itself; always a web page
+    """true pour une source primaire, qui dit la règle elle-même : le texte de loi (Légifrance, le Code du travail
+    numérique, ou une reproduction fidèle du texte, nommée dans le titre), la page de l'organisme sur ce qu'il
+    fait (ameli.fr pour l'Assurance Maladie, agefiph.fr…), une page ou un questions-réponses d'un ministère ou de
+    service-public.fr. Une source primaire a toujours une `url`. Un cabinet, un syndicat, la presse, un compte
+    rendu de réunion ou la note de recherche du portail ne sont pas des sources primaires."""
 
     @model_validator(mode="after")
     def _has_a_place(self) -> "Source":
         if not self.url and not self.document:
             raise ValueError("source-sans-lieu")
+        if self.primaire and not self.url:
+            raise ValueError("source-primaire-sans-url")
         return self
 
 
@@ -142,6 +150,9 @@ class Contact(Strict):
     """« verifie » si les coordonnées ont été confirmées, sinon « a-verifier »."""
     a_verifier: str | None = None  # as on a fiche; optional here, since contacts are « a-verifier » by default
     """Ce qui reste à vérifier pour ce contact, comme pour une fiche (facultatif) ; affiché à côté du contact."""
+    note_editeurs: str | None = None  # never on a public page: the editors' area and `portal revue` only
+    """Une note pour les éditeurs, jamais affichée au public : d'où viennent ces coordonnées, ce qui a été lu ou
+    non, ce qu'il reste à chercher. Elle s'affiche dans l'espace éditeurs et dans `portal revue`."""
 
     @property
     def reachable(self) -> bool:
@@ -168,6 +179,39 @@ class Zone(Strict):
         if not self.regions and not self.departements:
             raise ValueError("zone-vide")
         return self
+
+
+# The fields of a fiche that a point « à vérifier » can be attached to: each is shown on the fiche's page, and the
+# note is shown right there.
+Champ = Literal[
+    "resume",
+    "description",
+    "publics",
+    "etapes",
+    "rqth",
+    "conditions",
+    "qui_demande",
+    "duree",
+    "remuneration",
+    "mobiliser",
+    "references_legales",
+    "changements",
+    "hors_champ",
+    "zone",
+    "joindre",
+    "si_aucun_contact",
+]
+
+
+class PointAVerifier(Strict):
+    """One point of a fiche still to check, shown right beside the field it concerns (not as a banner)."""
+
+    champ: Champ
+    """Le champ de la fiche concerné (par exemple « duree » ou « remuneration ») : la note s'affiche à cet
+    endroit de la page. Le champ doit être rempli dans la fiche."""
+    texte: Text
+    """Ce qui reste à vérifier, écrit pour le lecteur, par exemple « la durée maximale n'est pas confirmée par
+    une source officielle »."""
 
 
 class Fiche(Strict):
@@ -235,7 +279,14 @@ class Fiche(Strict):
     statut: Statut
     """« verifie » si la fiche a été confirmée, sinon « a-verifier »."""
     a_verifier: str | None = None  # what is still to check, required when statut is a-verifier
-    """Ce qui reste à vérifier ; obligatoire quand le statut est « a-verifier »."""
+    """Ce qui rend la fiche entière incertaine ; obligatoire quand le statut est « a-verifier », affiché en tête
+    de la fiche (« À vérifier avant d'agir »). Un doute sur un point précis va dans `a_verifier_points`."""
+    a_verifier_points: list[PointAVerifier] = []  # minor doubts, each shown at its field
+    """Les points précis qui restent à vérifier, chacun affiché à côté du champ qu'il concerne (« À vérifier :
+    … ») ; une fiche « verifie » peut en avoir."""
+    note_editeurs: str | None = None  # never on a public page: the editors' area and `portal revue` only
+    """Une note pour les éditeurs, jamais affichée au public : ce qui a été lu ou non, d'où vient un fait, ce
+    qu'il reste à chercher. Elle s'affiche dans l'espace éditeurs (/editeurs/revue) et dans `portal revue`."""
 
     @model_validator(mode="after")
     def _explains_what_to_check(self) -> "Fiche":

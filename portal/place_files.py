@@ -52,7 +52,8 @@ def render_contact(contact: LocalContact, indent: int = 2) -> list[str]:
         prefix = " " * indent + ("- " if number == 0 else "  ")
         if key == "source":
             lines.append(f"{prefix}source:")
-            lines += [f"{' ' * (indent + 4)}{k}: {_scalar(k, v)}" for k, v in value.items() if v is not None]
+            source = contact.source.model_dump(exclude_none=True, exclude_defaults=True)  # no « primaire: false »
+            lines += [f"{' ' * (indent + 4)}{k}: {_scalar(k, v)}" for k, v in source.items()]
         else:
             lines.append(f"{prefix}{key}: {_scalar(key, value)}")
     return [line + "\n" for line in lines]

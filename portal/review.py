@@ -1,4 +1,5 @@
-"""Review dates: which fiches and contacts are due for a new reading, and by whom."""
+"""Review dates: which fiches and contacts are due for a new reading, and by whom; and, for the editors, each
+doubt, point to check, missing primary source and editors' note."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ class DueItem:
     owner: str | None
     file: str
     a_verifier: str | None = None  # what the editor wrote is still to check, on the fiche or the contact
+    note_editeurs: str | None = None  # the editors' own note: never on a public page
 
     @property
     def kind_label(self) -> str:
@@ -54,12 +56,60 @@ def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0)
             file = catalog.lines.get(fiche.id, ("", 1))[0]
             items.append(
                 DueItem(
-                    "fiche", fiche.id, fiche.titre, fiche.mis_a_jour, due, fiche.responsable, file, fiche.a_verifier
+                    "fiche",
+                    fiche.id,
+                    fiche.titre,
+                    fiche.mis_a_jour,
+                    due,
+                    fiche.responsable,
+                    file,
+                    fiche.a_verifier,
+                    fiche.note_editeurs,
                 )
             )
     for fiche_id, contact, owner, file in _contacts(catalog):
         checked = contact.source.vu_le
         due = review_date(checked, CONTACT_REVIEW_MONTHS)
         if (due - today).days <= within_days:
-            items.append(DueItem("contact", fiche_id, contact.nom, checked, due, owner, file, contact.a_verifier))
+            notes = (contact.a_verifier, contact.note_editeurs)
+            items.append(DueItem("contact", fiche_id, contact.nom, checked, due, owner, file, *notes))
     return sorted(items, key=lambda item: (item.due, item.kind, item.label))
+
+
+@dataclass(frozen=True)
+class EditorNote:
+    """What editors know about a fiche or a contact and readers do not see in this form: a fiche-wide doubt, the
+    points to check, the editors' note, a fiche without a primary source."""
+
+    kind: str  # « fiche » or « contact »
+    fiche_id: str
+    label: str
+    file: str
+    a_verifier: str | None  # a fiche « a-verifier »: its banner; a contact: its `a_verifier`
+    points: tuple[tuple[str, str], ...]  # (field, text) of each point to check
+    note_editeurs: str | None
+    sans_source_primaire: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return "fiche" if self.kind == "fiche" else "contact"
+
+
+def editor_notes(catalog: Catalog) -> list[EditorNote]:
+    """Every fiche with a doubt, a point to check, an editors' note or no primary source, in title order; then
+    every contact with a doubt or an editors' note, file by file."""
+    notes = []
+    for fiche in catalog.fiches.values():
+        banner = fiche.a_verifier if fiche.statut == "a-verifier" else None
+        points = tuple((point.champ, point.texte) for point in fiche.a_verifier_points)
+        unsourced = not any(source.primaire for source in fiche.sources)
+        if banner or points or fiche.note_editeurs or unsourced:
+            file = catalog.lines.get(fiche.id, ("", 1))[0]
+            notes.append(
+                EditorNote("fiche", fiche.id, fiche.titre, file, banner, points, fiche.note_editeurs, unsourced)
+            )
+    for fiche_id, contact, _owner, file in _contacts(catalog):
+        if contact.a_verifier or contact.note_editeurs:
+            doubt = contact.a_verifier
+            notes.append(EditorNote("contact", fiche_id, contact.nom, file, doubt, (), contact.note_editeurs))
+    return notes

@@ -54,7 +54,7 @@ GOOD = (FIXTURES / "content" / "dispositifs" / "visite-pre-reprise.yaml").read_t
         (GOOD.replace("titre: Visite de pré-reprise\n", ""), 1, "la clé obligatoire « titre » manque"),
         (
             GOOD.replace("mis_a_jour: 2026-01-10", "mis_a_jour: janvier 2026"),
-            12,
+            16,
             "« mis_a_jour » doit être une date",
         ),
         (

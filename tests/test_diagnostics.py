@@ -162,7 +162,11 @@ def test_errors_block_and_warnings_inform(content):
     assert any(
         "crpe.yaml:5:1: avertissement [resume] : le résumé fait plus de deux phrases" in line for line in lines
     ), lines
-    assert lines[-1].endswith("aucun problème, 3 avertissement(s)")  # with the fixture's own old source
+    assert any(
+        "crpe.yaml:12:1: avertissement [sources] : la fiche n'a pas de source primaire datée" in line for line in lines
+    ), lines
+    # with the fixture's own old source, and its CRPE that cites no primary source
+    assert lines[-1].endswith("aucun problème, 4 avertissement(s)")
 
 
 def test_content_error_carries_every_problem_with_key_and_hint(content):

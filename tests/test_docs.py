@@ -33,12 +33,16 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "Vérifier",
         "Prévisualiser",
         "Ce que veut dire chaque avertissement",
+        "Sources, doutes et notes des éditeurs",
     ]:
         assert section in guide, section
     for warning in [
         "le résumé fait plus de deux phrases",
         "date de plus de trois ans",
         "n'est proposé par aucun résultat d'arbre",
+        "la fiche n'a pas de source primaire datée",
+        "la fiche est « verifie » sans source primaire datée",
+        "`a_verifier` ne s'affiche que sur une fiche « a-verifier »",
     ]:
         assert warning in guide, warning
 

@@ -72,6 +72,13 @@ def content(tmp_path, server):
         ),
         "https://www.ameli.fr/assure/droits-demarches/maladie-accident-hospitalisation/prevention-desinsertion-"
         "professionnelle": f"{server}/sans-head",
+        # the fixture's other primary sources: answered by the same valid page, so that nothing leaves this machine
+        "https://preventionbtp.fr/droit-de-la-prevention/article-r4624-29-du-code-du-travail_rxMHYZRs2VASKpLyAMCUbb": (
+            f"{server}/ok"
+        ),
+        "https://capemploi68-67.com/fr/16425187569302-1731057873814356-presentation-du-reseau-des-cap-emploi-.html": (
+            f"{server}/ok"
+        ),
     }
     for path in (tmp_path / "content").rglob("*.yaml"):
         text = path.read_text(encoding="utf-8")

@@ -10,9 +10,13 @@ from portal.web.errors import FicheNotFound
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
+# The editors' notes are for the editors' area and `portal revue`: never in a public answer.
+EDITORS_ONLY = {"note_editeurs": True, "joindre": {"__all__": {"note_editeurs"}}}
+
+
 def fiche_json(fiche) -> dict:
-    """A fiche as JSON: every field, dates in ISO format."""
-    return fiche.model_dump(mode="json", exclude_none=True)
+    """A fiche as JSON: every public field, dates in ISO format."""
+    return fiche.model_dump(mode="json", exclude_none=True, exclude=EDITORS_ONLY)
 
 
 @bp.get("/fiches")

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from portal import accounts
 from portal.content import current_catalog
 from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
-from portal.review import due_items
+from portal.review import due_items, editor_notes
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
 from portal.trees import result_counts
@@ -146,8 +146,11 @@ def close(report_id: int):
 
 @bp.get("/revue")
 def review_page():
-    """Fiches and contacts due for review, oldest first."""
-    return render_template("editors/review.html", editor=current_editor(), due=due_items(current_catalog()))
+    """Fiches and contacts due for review, oldest first; then the doubts and the editors' notes."""
+    catalog = current_catalog()
+    return render_template(
+        "editors/review.html", editor=current_editor(), due=due_items(catalog), notes=editor_notes(catalog)
+    )
 
 
 @bp.get("/arbres")
