@@ -513,7 +513,9 @@ def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | N
             )
         warnings += _sourcing_warnings(fiche, document, root)
         for index, source in enumerate(fiche.sources):
-            seen = source.publie_le or source.vu_le
+            # A primary text (a law article, the organisation's page) is as current as its last reading: an old
+            # version date re-read recently is not stale. Other documents age from their publication.
+            seen = source.vu_le if source.primaire else (source.publie_le or source.vu_le)
             if (today - seen).days > 3 * 365:
                 warnings.append(
                     problem_at(

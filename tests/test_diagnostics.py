@@ -165,8 +165,8 @@ def test_errors_block_and_warnings_inform(content):
     assert any(
         "crpe.yaml:12:1: avertissement [sources] : la fiche n'a pas de source primaire datée" in line for line in lines
     ), lines
-    # with the fixture's own old source, and its CRPE that cites no primary source
-    assert lines[-1].endswith("aucun problème, 4 avertissement(s)")
+    # with the CRPE that cites no primary source; the fixture's old ameli page is primary and read again: not stale
+    assert lines[-1].endswith("aucun problème, 3 avertissement(s)")
 
 
 def test_content_error_carries_every_problem_with_key_and_hint(content):
@@ -337,3 +337,15 @@ def test_duplicate_keys_and_impossible_dates_are_all_reported(content):
     assert "n'est pas une date possible" in reported[0] and "« 2026-04-31 »" in reported[0]
     assert "« 2026-02-30 »" in reported[1]
     assert "la clé « statut » apparaît deux fois" in reported[2]
+
+
+def test_a_primary_text_read_again_is_not_stale_but_an_old_document_is(content):
+    old = (date.today() - timedelta(days=5 * 365)).isoformat()
+    recent = date.today().isoformat()
+    fiche = "dispositifs/visite-pre-reprise.yaml"
+    edit(content, fiche, "    vu_le: 2026-12-02\n    primaire: true", f"    publie_le: {old}\n    vu_le: {recent}")
+    code, lines = check(content)  # the article as an ordinary document: its old date shows
+    assert code == 0 and any(fiche in line and "date de plus de trois ans" in line for line in lines), lines
+    edit(content, fiche, f"    publie_le: {old}", f"    primaire: true\n    publie_le: {old}")
+    code, lines = check(content)
+    assert code == 0 and not any(fiche in line and "date de plus de trois ans" in line for line in lines), lines
