@@ -50,12 +50,14 @@ def test_cas_type(loaded, tree_id, index, case):
 
 
 def test_every_etape_has_a_cas_type():
-    for tree_id, etapes in {"medecin-du-travail": 4, "medecin-traitant": 3}.items():
+    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 4}.items():
         cases = CasTypes.model_validate(load_yaml(TREES / f"{tree_id}.cas.yaml").data)
         assert len({case.reponses["etape"] for case in cases.cas}) == etapes
 
 
 def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_work(loaded):
+    """The essai encadré takes place during the arrêt: « à la reprise » (the end of the arrêt approaches, or the
+    salarié is back) offers it only « selon », if the arrêt is not over yet."""
     from portal.trees import walk_paths
 
     _fiches, trees, _problems = loaded
@@ -65,8 +67,14 @@ def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_
             proposed = {line.fiche for line in result_lines(tree, path.end)}
             if answers.get("statut") == "independant":
                 assert not proposed & {"essai-encadre", "crpe", "visite-pre-reprise", "visite-reprise"}, path.end
-            if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
+            if answers.get("etape") in {"apres-inaptitude", "sans-arret"}:
                 assert "essai-encadre" not in proposed, path.end
+            if answers.get("etape") == "reprise":
+                for line in result_lines(tree, path.end):
+                    if line.fiche in {"essai-encadre", "visite-pre-reprise", "rendez-vous-liaison"}:
+                        assert line.quand == "selon", (path.end, line.fiche)
+                        assert "l'arrêt n'est pas encore fini" in line.raison, (path.end, line.fiche)
+            if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
                 assert "formation-pendant-arret" not in proposed, path.end
 
 
