@@ -24,6 +24,27 @@ def app(tmp_path):
     yield app
 
 
+@pytest.fixture
+def client_on(tmp_path):
+    """client_on(content, trees) is a test client of the portal on that content (a temporary copy, edited by the
+    test), with its own database and index in tmp_path."""
+
+    def make(content: Path, trees: Path | None = None):
+        app = create_app(
+            {
+                "TESTING": True,
+                "CONTENT_DIR": str(content),
+                "TREES_DIR": str(trees or content.parent / "trees"),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                "INDEX_DIR": str(tmp_path / "index"),
+                "SECRET_KEY": "test",
+            }
+        )
+        return app.test_client()
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def real_client(tmp_path_factory):
     """A client of the portal on the real content of the repository (read only), shared by the whole run."""

@@ -158,10 +158,8 @@ def test_check_reads_the_folders_the_portal_serves(content, monkeypatch):
     assert "dispositifs/crpe.yaml:1:1: erreur [titre]" in result.output
 
 
-def test_a_contact_says_what_remains_to_check_like_a_fiche(content, tmp_path):
+def test_a_contact_says_what_remains_to_check_like_a_fiche(content, client_on):
     from flask import render_template
-
-    from portal import create_app
 
     write(
         content,
@@ -175,17 +173,9 @@ def test_a_contact_says_what_remains_to_check_like_a_fiche(content, tmp_path):
     )
     result = run_check(content)
     assert result.exit_code == 0, result.output
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content),
-            "TREES_DIR": str(content.parent / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    contacts = app.test_client().get("/api/contacts?lieu=56").get_json()["contacts"]
+    client = client_on(content)
+    app = client.application
+    contacts = client.get("/api/contacts?lieu=56").get_json()["contacts"]
     assert [c["a_verifier"] for c in contacts if "a_verifier" in c] == ["le numéro du standard, qui change en 2027"]
     contact = app.extensions["portal_catalog"].territoires["56"].contacts[0]
     with app.test_request_context("/contacts?lieu=56"):

@@ -253,7 +253,7 @@ def test_an_unknown_place_suggests_near_names(client):
     assert "Vouliez-vous dire" in page and "Vannes (Morbihan, 56)" in page
 
 
-def test_links_outlive_a_tree_edit(tmp_path):
+def test_links_outlive_a_tree_edit(tmp_path, client_on):
     """A question removed and an answer renamed: the old links are still served, with a notice."""
     import shutil
 
@@ -275,17 +275,7 @@ def test_links_outlive_a_tree_edit(tmp_path):
     start, end = text.index("  arret-independant:\n    titre:"), text.index("  reprise:\n    titre:")
     text = text[:start] + text[end:]
     path.write_text(text)
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(FIXTURES / "content"),
-            "TREES_DIR": str(trees),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    client = app.test_client()
+    client = client_on(FIXTURES / "content", trees)
     old_link = f"{TREE}?etape=pendant-arret&statut=salarie&situation=meme-poste"
     page = client.get(old_link)
     assert page.status_code == 200

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.text import fold
@@ -59,17 +58,8 @@ def catalog():
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("wording")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+def client(real_client):
+    return real_client
 
 
 def reader_text(html: str) -> str:

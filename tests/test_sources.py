@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from portal import create_app
 from portal.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,21 +50,6 @@ def edit(content: Path, relative: str, old: str, new: str) -> None:
 def check(content: Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["check", "--contenu", str(content), "--arbres", str(content.parent / "trees")])
     return result.exit_code, result.output
-
-
-def serve(content: Path, tmp_path: Path):
-    """A test client of the portal on `content`, as it is now."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content),
-            "TREES_DIR": str(content.parent / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
 
 
 # ------------------------------------------------------------------ primary sources
@@ -131,29 +115,29 @@ def test_a_point_on_an_empty_field_is_refused(content):
     )
 
 
-def test_a_point_is_shown_at_its_field_and_a_verified_fiche_has_no_banner(content, tmp_path):
+def test_a_point_is_shown_at_its_field_and_a_verified_fiche_has_no_banner(content, tmp_path, client_on):
     edit(
         content,
         "dispositifs/crpe.yaml",
         "statut: a-verifier\na_verifier: La page ameli de la CRPE n'a pas été relue.\n",
         "statut: verifie\n",
     )
-    page = serve(content, tmp_path).get("/fiches/crpe").text
+    page = client_on(content).get("/fiches/crpe").text
     duree = re.search(r"<dt>Durée</dt><dd>(.*?)</dd>", page, flags=re.S).group(1)
     assert f'<p class="point-a-verifier">À vérifier : {DOUBT}</p>' in duree.replace("&#39;", "'")
     assert "À vérifier avant d" not in page and 'class="badge badge-ok">vérifiée' in page
 
 
-def test_a_fiche_whose_core_is_uncertain_keeps_its_banner(content, tmp_path):
-    page = serve(content, tmp_path).get("/fiches/crpe").text
+def test_a_fiche_whose_core_is_uncertain_keeps_its_banner(content, tmp_path, client_on):
+    page = client_on(content).get("/fiches/crpe").text
     assert "<strong>À vérifier avant d'agir.</strong> La page ameli de la CRPE n&#39;a pas été relue." in page
 
 
 # ------------------------------------------------------------------ editors' notes
 
 
-def test_editors_notes_are_on_no_public_page_nor_in_the_api(content, tmp_path):
-    client = serve(content, tmp_path)
+def test_editors_notes_are_on_no_public_page_nor_in_the_api(content, tmp_path, client_on):
+    client = client_on(content)
     pages = [
         client.get("/fiches/crpe").text,
         client.get("/api/fiches/crpe").text,
@@ -168,8 +152,8 @@ def test_editors_notes_are_on_no_public_page_nor_in_the_api(content, tmp_path):
     assert "Cap emploi du Morbihan" in pages[3]  # the contact itself is still shown
 
 
-def test_editors_read_the_notes_in_their_review_page(content, tmp_path, monkeypatch):
-    client = serve(content, tmp_path)
+def test_editors_read_the_notes_in_their_review_page(content, tmp_path, monkeypatch, client_on):
+    client = client_on(content)
     monkeypatch.setenv("DATABASE_URL", client.application.config["DATABASE_URL"])  # the CLI reads it like a server
     client.application.test_cli_runner().invoke(
         args=["editeur", "ajouter", "claire"], input=f"{PASSWORD}\n{PASSWORD}\n"
