@@ -2,6 +2,7 @@
 
 import os
 
+from portal.config import proxy_count
 from portal.logs import GunicornLogger
 
 bind = "127.0.0.1:8000"
@@ -18,8 +19,7 @@ threads = 1
 # with none, gunicorn believes no X-Forwarded-* header (https, script name), not even from 127.0.0.1, which it
 # trusts by default, nor from a UNIX socket, which it always trusts. With proxies, gunicorn's own default holds:
 # 127.0.0.1, or the addresses in FORWARDED_ALLOW_IPS.
-_proxies = os.environ.get("PORTAL_PROXIES", "0").strip()
-if not (_proxies.isascii() and _proxies.isdigit() and int(_proxies) > 0):
+if not proxy_count(os.environ.get("PORTAL_PROXIES", "0")):
     forwarded_allow_ips = ""
     secure_scheme_headers = {}
     forwarder_headers = ""

@@ -4,6 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -48,8 +49,9 @@ class Catalog:
 
     @property
     def contact_count(self) -> int:
-        return len(self.contact_entries())
+        return len(self.contact_entries)
 
+    @cached_property  # the catalog never changes: the list is built once per content version
     def contact_entries(self) -> list[ContactEntry]:
         """Every contact: national means of each acteur, then regional, then local ones."""
         any_file = next(iter(self.lines.values()), ("content/x/y.yaml", 1))[0]
@@ -381,13 +383,18 @@ def _load_places(
     return loaded
 
 
-def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:
+def _load_optional(path: Path, model: type[BaseModel], root: Path, problems: list[Problem]):
+    """(document, validated model) of an optional single file (glossary, vocabulary), or (None, None)."""
     if not path.exists():
-        return []
+        return None, None
     document = _read(path, root, problems)
     if document is None:
-        return []
-    glossaire = _validate(Glossaire, document, document.data, root, problems)
+        return None, None
+    return document, _validate(model, document, document.data, root, problems)
+
+
+def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:
+    document, glossaire = _load_optional(path, Glossaire, root, problems)
     if glossaire is None:
         return []
     for index, terme in enumerate(glossaire.termes):
@@ -404,12 +411,7 @@ def _load_vocabulaire(
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
     from portal.search import analyse  # the search's own analysis decides when two words are the same
 
-    if not path.exists():
-        return []
-    document = _read(path, root, problems)
-    if document is None:
-        return []
-    vocabulaire = _validate(Vocabulaire, document, document.data, root, problems)
+    document, vocabulaire = _load_optional(path, Vocabulaire, root, problems)
     if vocabulaire is None:
         return []
     owners: dict[tuple[str, ...], tuple[str, str]] = {}  # analysed word -> (its situation, the word as written)

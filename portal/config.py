@@ -10,6 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACES_DATA_DIR = ROOT / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
 
 
+def proxy_count(value: object) -> int | None:
+    """The number of trusted reverse proxies in PORTAL_PROXIES (« 0 », « 1 », « 2 »…), or None if it is not one:
+    read the same way by the portal (ProxyFix) and by gunicorn (forwarded_allow_ips)."""
+    text = str(value or "0").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 3 else None
+
+
 def settings_from_env(instance_path: str) -> dict:
     """Return the app settings; each `PORTAL_*` variable overrides one default."""
     env = os.environ.get

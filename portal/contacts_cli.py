@@ -93,7 +93,7 @@ def export_command(sortie: Path | None, content_dir: Path) -> None:
     from portal.editor_cli import _load_or_exit
     from portal.spreadsheet import csv_bytes
 
-    entries = _load_or_exit(content_dir, None).contact_entries()
+    entries = _load_or_exit(content_dir, None).contact_entries
     data = csv_bytes(EXPORT_COLUMNS, [export_row(entry) for entry in entries])
     if sortie is None:
         click.get_binary_stream("stdout").write(data)

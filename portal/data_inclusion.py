@@ -118,7 +118,7 @@ def _structures(catalog: Catalog, departements_of) -> list[Structure]:
     """Every contact that can be reached (phone, email, form or a page that finds the office): a name alone is
     not published, as the portal's own pages never show one alone."""
     found, seen = [], set()
-    for entry in catalog.contact_entries():
+    for entry in catalog.contact_entries:
         acteur = catalog.fiches.get(entry.acteur)
         if acteur is None or not entry.contact.reachable:
             continue

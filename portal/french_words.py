@@ -97,19 +97,19 @@ def write_french_words(
     return cache
 
 
-_loaded: dict[Path, FrenchWords] = {}  # read once per process
+_loaded: dict[tuple[Path, Path, Path], FrenchWords] = {}  # read once per process, not at every content reload
 _loading = threading.Lock()
 
 
 def french_words(dictionary: Path = DICTIONARY, reader: Path = READER, cache_dir: Path = CACHE_DIR) -> FrenchWords:
     """The French words of the installed packages: from memory, else from the compact file (written if missing)."""
     with _loading:
-        cache = write_french_words(dictionary, reader, cache_dir)
-        if cache not in _loaded:
+        key = (dictionary, reader, cache_dir)
+        if key not in _loaded:
             hashes = array("Q")
-            hashes.frombytes(cache.read_bytes())
-            _loaded[cache] = FrenchWords(hashes)
-        return _loaded[cache]
+            hashes.frombytes(write_french_words(dictionary, reader, cache_dir).read_bytes())
+            _loaded[key] = FrenchWords(hashes)
+        return _loaded[key]
 
 
 if __name__ == "__main__":  # `make install`: build the compact list once, so that no worker waits for it

@@ -35,7 +35,7 @@ def collect_links(catalog: Catalog) -> dict[str, list[str]]:
         for source in fiche.sources:
             if source.url:
                 places[source.url].append(f"{file} : source « {source.titre} »")
-    for entry in catalog.contact_entries():
+    for entry in catalog.contact_entries:
         where = f"{entry.file} : contact « {entry.contact.nom} »"
         for key in ("site", "formulaire", "annuaire"):
             if getattr(entry.contact, key):

@@ -40,12 +40,6 @@ def is_overdue(fiche: Fiche, today: date | None = None) -> bool:
     return fiche_review_date(fiche) < (today or date.today())
 
 
-def _contacts(catalog: Catalog):
-    """(fiche id, contact, owner, file) for each national, regional and local contact."""
-    for entry in catalog.contact_entries():
-        yield entry.acteur, entry.contact, entry.responsable, entry.file
-
-
 def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0) -> list[DueItem]:
     """Fiches and contacts whose review date is past (or within `within_days`), oldest due first."""
     today = today or date.today()
@@ -67,7 +61,8 @@ def due_items(catalog: Catalog, today: date | None = None, within_days: int = 0)
                     fiche.note_editeurs,
                 )
             )
-    for fiche_id, contact, owner, file in _contacts(catalog):
+    for entry in catalog.contact_entries:
+        fiche_id, contact, owner, file = entry.acteur, entry.contact, entry.responsable, entry.file
         checked = contact.source.vu_le
         due = review_date(checked, CONTACT_REVIEW_MONTHS)
         if (due - today).days <= within_days:
@@ -108,7 +103,8 @@ def editor_notes(catalog: Catalog) -> list[EditorNote]:
             notes.append(
                 EditorNote("fiche", fiche.id, fiche.titre, file, banner, points, fiche.note_editeurs, unsourced)
             )
-    for fiche_id, contact, _owner, file in _contacts(catalog):
+    for entry in catalog.contact_entries:
+        fiche_id, contact, file = entry.acteur, entry.contact, entry.file
         if contact.a_verifier or contact.note_editeurs:
             doubt = contact.a_verifier
             notes.append(EditorNote("contact", fiche_id, contact.nom, file, doubt, (), contact.note_editeurs))

@@ -366,7 +366,7 @@ class SearchIndex:
         if allowed is not None:
             matched &= allowed
         if excluded:
-            matched = {doc for doc in matched if self._ids[doc] not in excluded}
+            matched -= {self._doc_of[fiche_id] for fiche_id in excluded if fiche_id in self._doc_of}
         pages = max(1, math.ceil(len(matched) / per_page))
         page = min(max(page, 1), pages)
         ranked = self._rank(matched, slots, slot_scores, (counts, default_count), page * per_page)

@@ -182,10 +182,13 @@ def result_lines(tree: Arbre, result: str) -> list[Ligne]:
     return lines
 
 
+_QUAND_RANK = {quand: rank for rank, quand in enumerate(QUAND)}
+
+
 def visit_order(lines: list[Ligne]) -> list[Ligne]:
     """The lines in the order of the visit: « maintenant », then « ensuite », then « selon », each group in the
     order written."""
-    return sorted(lines, key=lambda line: list(QUAND).index(line.quand))
+    return sorted(lines, key=lambda line: _QUAND_RANK[line.quand])
 
 
 def remaining(tree: Arbre, node: str) -> tuple[int, int]:

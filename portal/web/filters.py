@@ -7,6 +7,7 @@ from functools import lru_cache
 from flask import Flask
 from markupsafe import Markup, escape
 
+from portal.contacts import PORTEE_LABELS
 from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, QUAND, RQTH_LABELS, TYPES, Fiche
 from portal.places import current_places
@@ -85,6 +86,11 @@ def _with_abbr(version: str, text: str) -> Markup:
     return Markup(pattern.sub(lambda m: f'<abbr title="{escape(acronyms[m.group(1)])}">{m.group(1)}</abbr>', escaped))
 
 
+def tel_href(number: str) -> str:
+    """The digits of a phone as written (« 02 97 62 74 74 », « 36 46 ») for a `tel:` link."""
+    return number.replace(" ", "").replace(".", "")
+
+
 def zone_label(fiche: Fiche) -> str:
     """« Bretagne », « Finistère (29) » for a fiche that exists only there; empty for a national fiche."""
     if fiche.zone is None:
@@ -95,7 +101,12 @@ def zone_label(fiche: Fiche) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        date_fr=date_fr, time_since=time_since, paragraphs=paragraphs, abbr=with_abbr, zone_label=zone_label
+        date_fr=date_fr,
+        time_since=time_since,
+        paragraphs=paragraphs,
+        abbr=with_abbr,
+        zone_label=zone_label,
+        tel_href=tel_href,
     )
     app.jinja_env.globals.update(
         ETAPES=ETAPES,
@@ -103,6 +114,7 @@ def init_app(app: Flask) -> None:
         TYPES=TYPES,
         RQTH_LABELS=RQTH_LABELS,
         QUAND=QUAND,
+        PORTEE_LABELS=PORTEE_LABELS,
         catalog=current_catalog,
         coverage=current_coverage,
     )

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from portal.content import current_catalog
 from portal.counts import count_result
 from portal.models import QUAND, Arbre
-from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, result_lines, visit_order, walk_tree
+from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
-from portal.web.orientation_contacts import add_contacts, resolve_lieu
+from portal.web.orientation_contacts import add_contacts, result_fiches
 from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
@@ -84,10 +84,7 @@ def step_context(walk: Walk, place: str) -> dict:
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
     if walk.is_result:
-        lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(tree, walk.node))]
-        found = resolve_lieu(place) if place else None
-        if found:  # a regional dispositif is offered only where it exists
-            lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
+        found, lines = result_fiches(catalog, walk, place)
         answers_and_place = with_place(walk, place)
         context.update(
             result=tree.resultats[walk.node],

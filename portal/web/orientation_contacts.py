@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 
 from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
-from portal.models import Fiche
+from portal.models import Fiche, Ligne
 from portal.places import Departement, resolve_place
+from portal.walk import Walk, result_lines, visit_order
 from portal.zones import applies_in
 
 
@@ -93,14 +94,29 @@ def add_contacts(found: LocalContacts, catalog: Catalog, fiches: list[Fiche]) ->
     order of the result."""
     if found.departement is None:
         return found
-    by_acteur: dict[str, ActeurToCall] = {}
+    code, region = found.departement.code, found.departement.region
+    groups = {fiche.id: contacts_for(catalog, code, region, pour=fiche.id) for fiche in fiches}
+    found.without = [fiche for fiche in fiches if not groups[fiche.id]]
+    found.acteurs = by_acteur(fiches, groups)
+    return found
+
+
+def by_acteur(fiches: list[Fiche], groups: dict[str, list[ActeurContacts]]) -> list[ActeurToCall]:
+    """Each acteur of the fiches' groups once, with the fiches it is for (not itself), in the fiches' order."""
+    acteurs: dict[str, ActeurToCall] = {}
     for fiche in fiches:
-        groups = contacts_for(catalog, found.departement.code, found.departement.region, pour=fiche.id)
-        if not groups:
-            found.without.append(fiche)
-        for group in groups:
-            item = by_acteur.setdefault(group.acteur.id, ActeurToCall(group))
+        for group in groups[fiche.id]:
+            item = acteurs.setdefault(group.acteur.id, ActeurToCall(group))
             if fiche.id != group.acteur.id:
                 item.pour.append(fiche)
-    found.acteurs = list(by_acteur.values())
-    return found
+    return list(acteurs.values())
+
+
+def result_fiches(catalog: Catalog, walk: Walk, place: str) -> tuple[LocalContacts | None, list[tuple[Fiche, Ligne]]]:
+    """The place resolved (when given) and the result's (fiche, line) in the order of the visit; a regional
+    dispositif is offered only where it exists."""
+    lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(walk.tree, walk.node))]
+    found = resolve_lieu(place) if place else None
+    if found:
+        lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
+    return found, lines

@@ -6,8 +6,8 @@ from datetime import date
 from portal.contacts import national_group
 from portal.content import current_catalog
 from portal.models import Contact, Fiche
-from portal.walk import Walk, result_lines, visit_order
-from portal.web.orientation_contacts import ActeurToCall, add_contacts, resolve_lieu
+from portal.walk import Walk
+from portal.web.orientation_contacts import ActeurToCall, add_contacts, by_acteur, result_fiches
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,8 @@ def handout_context(walk: Walk, place: str) -> dict:
     it is known, else how to find them), the documents to bring. Only the fiches' texts to the salarié are used:
     no reason written to the médecin, no editors' note, no patient data."""
     catalog = current_catalog()
-    found = resolve_lieu(place) if place else None
+    found, lines = result_fiches(catalog, walk, place)
     here = found if found and found.departement else None
-    lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(walk.tree, walk.node))]
-    if here:  # a regional dispositif is offered only where it exists
-        lines = [(fiche, line) for fiche, line in lines if here.applies(fiche)]
     steps = [
         Step(fiche, fiche.mobiliser.salarie)
         for fiche, line in lines
@@ -66,11 +63,12 @@ def handout_context(walk: Walk, place: str) -> dict:
 
 def _national(catalog, fiches: list[Fiche]) -> list[ActeurToCall]:
     """Without a place: each acteur of the steps with its national means (a number, a page that finds the office)."""
-    by_acteur: dict[str, ActeurToCall] = {}
-    for fiche in fiches:
-        acteurs = [fiche.id] if fiche.type == "acteur" else [i for i in fiche.acteurs if i in catalog.fiches]
-        for acteur_id in acteurs:
-            item = by_acteur.setdefault(acteur_id, ActeurToCall(national_group(catalog.fiches[acteur_id])))
-            if fiche.id != acteur_id:
-                item.pour.append(fiche)
-    return list(by_acteur.values())
+    groups = {
+        fiche.id: [
+            national_group(catalog.fiches[acteur_id])
+            for acteur_id in ([fiche.id] if fiche.type == "acteur" else fiche.acteurs)
+            if acteur_id in catalog.fiches
+        ]
+        for fiche in fiches
+    }
+    return by_acteur(fiches, groups)

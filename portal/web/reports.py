@@ -36,7 +36,7 @@ def contact_names(fiche_id: str) -> list[str]:
     """The names of the contacts a report on `fiche_id` may be about: national, regional, then local."""
     catalog = current_catalog()
     fiche = catalog.fiches[fiche_id]
-    names = [entry.contact.nom for entry in catalog.contact_entries() if entry.acteur == fiche.id]
+    names = [entry.contact.nom for entry in catalog.contact_entries if entry.acteur == fiche.id]
     return list(dict.fromkeys(names))
 
 

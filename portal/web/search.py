@@ -29,16 +29,16 @@ def run_search() -> tuple[SearchResult, dict[str, str]]:
         notices.append("Le numéro de page demandé n'existe pas : voici la première page.")
     lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
     excluded: frozenset[str] = frozenset()
-    if lieu:
+    if lieu:  # the regional fiches of elsewhere are left out (same rule and notice as the directory)
         zoned = [fiche for fiche in current_catalog().fiches.values() if fiche.zone]
         kept, notice = narrow_to_place(zoned, lieu)
-        excluded = frozenset(fiche.id for fiche in zoned) - {fiche.id for fiche in kept}
+        excluded = frozenset(fiche.id for fiche in zoned if fiche not in kept)
         notices.append(notice)
-        filters["lieu"] = lieu
-    query_filters = {name: value for name, value in filters.items() if name != "lieu"}
     result = current_search().search(
-        request.args.get("q", ""), query_filters, page=page, per_page=PER_PAGE, excluded=excluded
+        request.args.get("q", ""), filters, page=page, per_page=PER_PAGE, excluded=excluded
     )
+    if lieu:
+        filters["lieu"] = lieu  # kept in the facet and page links, and shown as a removable filter
     result.notices[:0] = notices
     return result, filters
 

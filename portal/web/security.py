@@ -4,6 +4,8 @@ from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.config import proxy_count
+
 # Only the portal's own files: no inline script or style, no eval, no plugin, no framing, forms post home.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -65,10 +67,11 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.after_request(add_security_headers)
-    proxies = str(app.config.get("PROXIES") or "0").strip()
-    if not (proxies.isascii() and proxies.isdigit() and len(proxies) < 3):
-        raise SystemExit(f"PORTAL_PROXIES doit être un nombre de proxys (0, 1, 2…), pas « {proxies} ».")
-    proxies = int(proxies)
+    proxies = proxy_count(app.config.get("PROXIES"))
+    if proxies is None:
+        raise SystemExit(
+            f"PORTAL_PROXIES doit être un nombre de proxys (0, 1, 2…), pas « {app.config.get('PROXIES')} »."
+        )
     if proxies:
         # Trusting X-Forwarded-* from anyone would let a client claim TLS or another host: only behind proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
