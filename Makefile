@@ -8,13 +8,17 @@ ifneq ($(origin HOST),command line)
 HOST := 127.0.0.1
 endif
 
-.PHONY: run test install install-dev lint system-deps assets words build check preview revue
+.PHONY: run test test-rapide install install-dev lint system-deps assets words build check preview revue
 
 run: install build
 	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
 test: install-dev system-deps lint
 	$(BIN)/pytest
+
+# While working: the tests that need no server, browser, PostgreSQL or benchmark (`make test` runs them all).
+test-rapide: install-dev
+	$(BIN)/pytest -m "not slow"
 
 # What running the portal needs: the Python package and its dependencies, htmx, Mermaid, the communes dataset,
 # the French word list of the search's corrector.
@@ -54,9 +58,8 @@ assets: node_modules/.installed-run
 words: $(VENV)/.installed-run node_modules/.installed-run
 	$(BIN)/python -m portal.french_words
 
-# Check the content, then derive the SQL tables and the search index before any worker serves.
+# Check the content and build its version (catalogue, search index, communes) before any worker serves.
 build: install
-	$(BIN)/portal check --sans-avertissements
 	$(BIN)/portal build
 
 # The editors' commands (docs/guide-editeur.md), without activating the environment first.

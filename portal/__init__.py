@@ -2,27 +2,30 @@
 
 from flask import Flask
 
-from portal.config import ROOT, settings_from_env
+from portal.config import ROOT, instance_dir, settings_from_env
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: settings from the environment, then `config` (tests), then content and routes."""
+    """Build the app: settings from the environment, then `config` (tests), then the content version and routes.
+
+    The instance folder (what the app writes: database, built versions, secret key) is `config["INSTANCE_DIR"]`,
+    else PORTAL_INSTANCE_DIR, else instance/ beside the code."""
+    config = dict(config or {})
     app = Flask(
         __name__,
+        instance_path=str(instance_dir(config.pop("INSTANCE_DIR", None))),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(settings_from_env(app.instance_path))
-    if config:
-        app.config.update(config)
+    app.config.from_mapping(settings_from_env(app.instance_path, given=config))
 
-    from portal import cli, web
-    from portal.content import install_content
+    from portal import cli, serving, store, web
     from portal.web import dev
 
-    dev.init_app(app)  # first: the preview fingerprints the files before they are loaded
-    install_content(app)
+    store.init_app(app)
+    dev.init_app(app)  # before the content is served: the watcher fingerprints the files before they are read
+    serving.install(app)
     web.init_app(app)
     cli.init_app(app)
     return app

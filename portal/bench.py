@@ -7,15 +7,19 @@ import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 from portal.catalog import load_catalog
 from portal.config import ROOT
-from portal.search import SearchIndex, build_index, fiche_texts, folded_terms
+from portal.search import fiche_texts, folded_terms
 from portal.synthetic import generate
+from portal.version import ensure_version, open_version
 
 # What médecins type: old names, acronyms, no accents, typos, several words.
 QUERIES = [
@@ -90,12 +94,17 @@ WEIGHTS = (4.0, 4.0, 2.0, 1.0)  # title, aliases, tags, body: the same weights a
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the benchmark; `--http` and `--soak` run the HTTP load test instead."""
+    """Run the benchmark; `--http` and `--soak` run the HTTP load test instead, `--rechargements` the reloads."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--http" in argv or "--soak" in argv:
         from portal import bench_http
 
         bench_http.main(argv)
+        return
+    if any(arg.startswith("--rechargements") for arg in argv):
+        from portal import bench_reload
+
+        bench_reload.main(argv)
         return
     parser = argparse.ArgumentParser(prog="python -m portal.bench", description=__doc__)
     parser.add_argument("--graine", type=int, default=2024, help="graine du générateur (défaut : 2024)")
@@ -122,16 +131,36 @@ def run(folder: Path, seed: int, generated_queries: int, departements: int | Non
     generate_s = time.perf_counter() - started
     print(f"Annuaire synthétique : {corpus.fiches} fiches, {corpus.contacts} contacts ({generate_s:.1f} s)")
 
+    files = sorted(corpus.content_dir.rglob("*.yaml"))
+    _, compose_s = _timed(
+        lambda: [yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for path in files]
+    )
     catalog, load_s = _timed(lambda: load_catalog(corpus.content_dir))
-    print(f"Chargement et validation : {load_s:.2f} s ({len(catalog.fiches)} fiches, {catalog.contact_count} contacts)")
+    print(
+        f"Chargement et validation (portal check) : {load_s:.2f} s ({len(catalog.fiches)} fiches, "
+        f"{catalog.contact_count} contacts, {len(files)} fichiers)"
+    )
+    print(
+        f"  témoin, le composeur YAML en C seul sur les mêmes fichiers : {compose_s:.2f} s "
+        f"-> portal check = {load_s / compose_s:.1f} × le composeur"
+    )
 
-    index_path, build_s = _timed(lambda: build_index(folder / "index", catalog))
-    size_mb = sum(p.stat().st_size for p in index_path.iterdir()) / 1e6
-    print(f"Index Whoosh : construit en {build_s:.2f} s, {size_mb:.1f} Mo")
+    trees_dir, versions_dir = folder / "trees", folder / "versions"
+    trees_dir.mkdir(exist_ok=True)
+    version, build_s = _timed(lambda: ensure_version(corpus.content_dir, trees_dir, versions_dir, places))
+    size_mb = sum(p.stat().st_size for p in (versions_dir / version).rglob("*") if p.is_file()) / 1e6
+    print(
+        f"Version construite (portal build : vérification, index, catalogue stocké) : {build_s:.2f} s, {size_mb:.1f} Mo"
+    )
+    worker = _worker_opening(corpus.content_dir, trees_dir, folder)
+    print(
+        f"Un worker ouvre la version (create_app, processus neuf) : {worker['open_s']:.2f} s, "
+        f"{worker['rss_mb']:.0f} Mo de mémoire (dont {worker['python_rss_mb']:.0f} Mo pour Python et les modules)"
+    )
 
-    search_index, open_s = _timed(lambda: SearchIndex(index_path, catalog))
+    search_index, open_s = _timed(lambda: open_version(versions_dir, version, places).search)
     _, first_s = _timed(lambda: search_index.search("ouverture de l'index"))
-    print(f"Ouverture : {open_s * 1000:.0f} ms, première requête (ouvre les fichiers) : {first_s * 1000:.0f} ms")
+    print(f"Ouverture dans ce processus : {open_s * 1000:.0f} ms, première requête : {first_s * 1000:.0f} ms")
 
     fts, fts_build_s = _timed(lambda: _fts5_database(catalog))
     queries = QUERIES + random.Random(seed).sample(corpus.queries, min(generated_queries, len(corpus.queries)))
@@ -170,8 +199,13 @@ def run(folder: Path, seed: int, generated_queries: int, departements: int | Non
         "fiches": len(catalog.fiches),
         "contacts": catalog.contact_count,
         "queries": len(queries),
+        "files": len(files),
+        "c_composer_s": round(compose_s, 2),
         "load_s": round(load_s, 2),
-        "index_build_s": round(build_s, 2),
+        "load_vs_c_composer": round(load_s / compose_s, 1),
+        "build_s": round(build_s, 2),
+        "worker_open_s": round(worker["open_s"], 2),
+        "worker_rss_mb": round(worker["rss_mb"]),
         "search_p50_ms": round(figures["search"][0], 2),
         "search_p95_ms": round(figures["search"][1], 2),
         "search_p95_cpu_ms": round(figures["search_cpu"][1], 2),
@@ -179,6 +213,34 @@ def run(folder: Path, seed: int, generated_queries: int, departements: int | Non
         "fts5_p95_ms": round(figures["fts5"][1], 2),
         "search_vs_fts5": round(figures["search"][1] / figures["fts5"][1], 2),
     }
+
+
+# A fresh process does what a gunicorn worker does at start: import the portal, then create_app, which finds
+# the version built and opens it. It prints the seconds create_app took and the memory it then holds.
+_WORKER = """
+import json, re, sys, time
+from pathlib import Path
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024
+from portal import create_app
+import portal.web, portal.cli
+python_rss = rss()
+start = time.perf_counter()
+create_app()
+print(json.dumps({"open_s": time.perf_counter() - start, "rss_mb": rss(), "python_rss_mb": python_rss}))
+"""
+
+
+def _worker_opening(content_dir: Path, trees_dir: Path, folder: Path) -> dict:
+    env = {
+        **os.environ,
+        "PORTAL_CONTENT_DIR": str(content_dir),
+        "PORTAL_TREES_DIR": str(trees_dir),
+        "PORTAL_INSTANCE_DIR": str(folder),
+        "PORTAL_SECRET_KEY": "bench",
+    }
+    done = subprocess.run([sys.executable, "-c", _WORKER], env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _timed(action):

@@ -28,9 +28,13 @@ TREE_PATH = "/orientation/{tree}"
 # wrk runs this script: each connection walks the route's list of paths, and the run ends with one JSON line.
 WRK_SCRIPT = """
 local paths = {%(paths)s}
+local etags = {%(etags)s}
 local index = math.random(#paths)
 request = function()
   index = index %% #paths + 1
+  if #etags > 0 then
+    return wrk.format("GET", paths[index], {["If-None-Match"] = etags[index]})
+  end
   return wrk.format("GET", paths[index])
 end
 done = function(summary, latency, requests)
@@ -113,7 +117,7 @@ def _walks(tree) -> tuple[list[list[tuple[str, str]]], list[list[tuple[str, str]
 class Server:
     """gunicorn, as in production (gunicorn.conf.py), bound to the loopback on a free port."""
 
-    def __init__(self, content_dir: Path, trees_dir: Path, workers: int) -> None:
+    def __init__(self, content_dir: Path, trees_dir: Path, workers: int, page_cache: bool = True) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="portal-bench-http-"))
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
@@ -122,8 +126,9 @@ class Server:
             "PORTAL_CONTENT_DIR": str(content_dir),
             "PORTAL_TREES_DIR": str(trees_dir),
             "DATABASE_URL": f"sqlite:///{self.folder / 'portal.sqlite3'}",
-            "PORTAL_INDEX_DIR": str(self.folder / "index"),
             "PORTAL_SECRET_KEY": "bench",
+            "PORTAL_INSTANCE_DIR": str(self.folder),
+            "PORTAL_PAGE_CACHE_MB": os.environ.get("PORTAL_PAGE_CACHE_MB", "32") if page_cache else "0",
         }
         self.command = [
             sys.executable,
@@ -182,6 +187,10 @@ class Server:
                 rss[pid] = int(match.group(1)) / 1024
         return rss
 
+    def etag(self, path: str) -> str:
+        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            return response.headers["ETag"]
+
     def status(self, path: str) -> int:
         try:
             with urllib.request.urlopen(self.base + path, timeout=10) as response:
@@ -197,9 +206,21 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def run_wrk(server: Server, name: str, paths: list[str], seconds: float, connections: int, threads: int) -> Measure:
-    """Drive `paths` with wrk for `seconds`; the generator's and the server's CPU use come with the figures."""
-    lua = WRK_SCRIPT % {"paths": ", ".join(json.dumps(path) for path in paths)}
+def run_wrk(
+    server: Server,
+    name: str,
+    paths: list[str],
+    seconds: float,
+    connections: int,
+    threads: int,
+    etags: list[str] | None = None,
+) -> Measure:
+    """Drive `paths` with wrk for `seconds` (each with its `etags`, as a browser asking again, if given); the
+    generator's and the server's CPU use come with the figures."""
+    lua = WRK_SCRIPT % {
+        "paths": ", ".join(json.dumps(path) for path in paths),
+        "etags": ", ".join(json.dumps(etag) for etag in etags or ()),
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", script.name]
@@ -263,10 +284,15 @@ def bench(args: argparse.Namespace) -> dict:
     """Static baseline, then each dynamic route, on one server; returns the summary."""
     catalog = load_catalog(args.contenu, args.arbres)
     routes = route_paths(catalog, random.Random(2024))
-    server = Server(args.contenu, args.arbres, args.workers)
+    server = Server(args.contenu, args.arbres, args.workers, page_cache=not args.sans_cache)
     server.start()
     try:
         print(f"Serveur : {' '.join(server.command[2:])}")
+        print(
+            "Cache de pages des workers : aucun (chaque page refaite à chaque requête, à froid)"
+            if args.sans_cache
+            else "Cache de pages des workers : actif (PORTAL_PAGE_CACHE_MB) : chiffres « en cache »"
+        )
         print(
             f"Contenu : {catalog.summary()} ; {args.connexions} connexions, {args.duree} s par route, "
             f"wrk -t{args.threads}"
@@ -276,10 +302,17 @@ def bench(args: argparse.Namespace) -> dict:
             run_wrk(server, name, paths, 1, 4, 1)
         static = run_wrk(server, "statique", [STATIC_PATH], args.duree, args.connexions, args.threads)
         measures = [run_wrk(server, n, p, args.duree, args.connexions, args.threads) for n, p in routes.items()]
+        # A browser or proxy asking again for pages it has (If-None-Match): 304 without rendering.
+        repeats = routes.get("resultat-arbre") or next(iter(routes.values()))
+        etags = [server.etag(path) for path in repeats]
+        measures.append(
+            run_wrk(server, "conditionnel", repeats, args.duree, args.connexions, args.threads, etags=etags)
+        )
     finally:
         server.stop()
     print_table(measures, static)
     summary = {
+        "page_cache": not args.sans_cache,
         "connections": args.connexions,
         "duration_s": args.duree,
         "workers": args.workers,
@@ -353,6 +386,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--http", action="store_true", help="mesurer chaque route puis le fichier statique")
     mode.add_argument("--soak", action="store_true", help="endurance : toutes les routes mêlées, mémoire des workers")
+    parser.add_argument(
+        "--sans-cache", action="store_true", help="sans cache de pages dans les workers : chaque page refaite (à froid)"
+    )
     parser.add_argument("--duree", type=int, help="secondes par route (défaut : 10 ; 300 en endurance)")
     parser.add_argument("--connexions", type=int, default=32, help="clients simultanés (défaut : 32)")
     parser.add_argument("--threads", type=int, default=2, help="threads de wrk (défaut : 2)")

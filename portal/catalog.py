@@ -2,18 +2,23 @@
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative, validation_problems
+from portal.content_files import check_reference, read_document, validate_document
+from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative
 from portal.models import Contact, Fiche, Glossaire, Region, Situation, Terme, Territoire, Vocabulaire
-from portal.yamlsource import YamlDocument, YamlSyntaxError, load_yaml
+from portal.search import analyse
+from portal.trees import load_trees
+from portal.walk import WalkError, walk_tree
+from portal.yamlsource import YamlDocument
 
 KIND_FOLDERS = {"dispositifs": "dispositif", "acteurs": "acteur"}
 
@@ -43,6 +48,12 @@ class Catalog:
     vocabulaire: tuple[Situation, ...] = ()  # situations a doctor searches by name (content/vocabulaire.yaml)
     warnings: tuple[Problem, ...] = ()
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # id -> (file, line)
+
+    def __reduce__(self):
+        # Stored by `portal build` (portal/version.py): read-only mappings are stored as the dicts they wrap;
+        # cached properties are not stored, they are made again on use.
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return _catalog_of, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in fields.items()},)
 
     def of_type(self, kind: str) -> list[Fiche]:
         return [fiche for fiche in self.fiches.values() if fiche.type == kind]
@@ -76,10 +87,12 @@ class Catalog:
         )
 
 
+def _catalog_of(fields: dict) -> Catalog:
+    return Catalog(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in fields.items()})
+
+
 def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -> Catalog:
     """Read every content file; raise ContentError listing all errors, or return the Catalog."""
-    from portal.trees import load_trees  # trees need the fiches; imported here to keep modules acyclic
-
     content_dir = Path(content_dir)
     root = content_dir.parent
     problems: list[Problem] = []
@@ -152,49 +165,7 @@ def content_version(content_dir: Path, trees_dir: Path | None, *, with_cases: bo
 
 
 def _sort_key(title: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-
-
-def _read(path: Path, root: Path, problems: list[Problem]) -> YamlDocument | None:
-    try:
-        document = load_yaml(path)
-    except YamlSyntaxError as error:
-        problems.extend(
-            Problem(
-                relative(path, root),
-                found.line,
-                found.column,
-                "",
-                found.message,
-                "corrigez la syntaxe YAML à cette ligne",
-            )
-            for found in error.problems
-        )
-        return None
-    if not isinstance(document.data, dict):
-        problems.append(
-            problem_at(
-                document,
-                (),
-                "le fichier doit contenir des clés (« clé: valeur »)",
-                "partez d'une fiche existante comme modèle",
-                root=root,
-            )
-        )
-        return None
-    return document
-
-
-def _validate(
-    model: type[BaseModel], document: YamlDocument, data: dict[str, Any], root: Path, problems: list[Problem]
-) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        problems.extend(validation_problems(error, model, document, root))
-        return None
 
 
 def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken: set[str] | None = None):
@@ -203,7 +174,7 @@ def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken:
     broken = set() if broken is None else broken
     for folder, kind in KIND_FOLDERS.items():
         for path in sorted((content_dir / folder).glob("*.yaml")):
-            document = _read(path, root, problems)
+            document = read_document(path, root, problems)
             if document is None:
                 broken.add(path.stem)
                 continue
@@ -219,7 +190,7 @@ def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken:
                     )
                 )
             data["type"] = kind
-            fiche = _validate(Fiche, document, data, root, problems)
+            fiche = validate_document(Fiche, document, data, root, problems)
             if fiche is None:
                 broken.add(path.stem)
                 continue
@@ -248,24 +219,6 @@ def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken:
             fiches[fiche.id] = fiche
             documents[fiche.id] = document
     return fiches, documents
-
-
-def _missing_fiche(document: YamlDocument, key: tuple, target: str, known, kind: str | None, root: Path) -> Problem:
-    guess = nearest(target, known)
-    what = {"acteur": "la fiche acteur", "dispositif": "la fiche dispositif"}.get(kind or "", "la fiche")
-    message = f"{what} « {target} » n'existe pas"
-    hint = f"vouliez-vous dire « {guess} » ?" if guess else "vérifiez l'id dans content/acteurs ou content/dispositifs"
-    return replace(problem_at(document, key, message, hint, root=root), target=target)
-
-
-def check_reference(
-    document: YamlDocument, key: tuple, target: str, fiches: dict, kind: str | None, root: Path
-) -> Problem | None:
-    """A problem when `target` is not a fiche (of `kind`, if given)."""
-    candidates = [fid for fid, f in fiches.items() if kind is None or f.type == kind]
-    if target in candidates:
-        return None
-    return _missing_fiche(document, key, target, candidates, kind, root)
 
 
 def _check_references(fiches: dict, documents: dict, root: Path, problems: list[Problem]) -> None:
@@ -352,10 +305,10 @@ def _load_places(
     """The territoire (one file a département) or région files of `folder`, keyed by their code."""
     loaded: dict = {}
     for path in sorted(folder.glob("*.yaml")):
-        document = _read(path, root, problems)
+        document = read_document(path, root, problems)
         if document is None:
             continue
-        place = _validate(model, document, document.data, root, problems)
+        place = validate_document(model, document, document.data, root, problems)
         if place is None:
             continue
         code = getattr(place, code_key)
@@ -387,10 +340,10 @@ def _load_optional(path: Path, model: type[BaseModel], root: Path, problems: lis
     """(document, validated model) of an optional single file (glossary, vocabulary), or (None, None)."""
     if not path.exists():
         return None, None
-    document = _read(path, root, problems)
+    document = read_document(path, root, problems)
     if document is None:
         return None, None
-    return document, _validate(model, document, document.data, root, problems)
+    return document, validate_document(model, document, document.data, root, problems)
 
 
 def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:
@@ -409,8 +362,6 @@ def _load_vocabulaire(
     path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem]
 ) -> list[Situation]:
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
-    from portal.search import analyse  # the search's own analysis decides when two words are the same
-
     document, vocabulaire = _load_optional(path, Vocabulaire, root, problems)
     if vocabulaire is None:
         return []
@@ -470,10 +421,6 @@ def _load_vocabulaire(
 
 def _check_tree_address(address: str, trees: dict) -> tuple[str, str] | None:
     """(message, hint) when `address` is not a step of an orientation tree."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    from portal.walk import WalkError, walk_tree
-
     parts = urlsplit(address)
     tree_id = parts.path.removeprefix("/orientation/")
     if tree_id not in trees:

@@ -60,17 +60,27 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
 
 
-@main.command("build")
-def build_command() -> None:
-    """Construire les tables SQL, l'index de recherche et la table des communes de la version actuelle."""
-    from portal.content import current_catalog
-    from portal.places import write_lookup
+@main.command("build", with_appcontext=False)
+@content_option
+@trees_option
+def build_command(content_dir: Path, trees_dir: Path) -> None:
+    """Construire la version du contenu (catalogue vérifié, index de recherche, communes) que les workers ouvrent."""
+    from portal.config import instance_dir, settings_from_env
+    from portal.version import ensure_version, open_version
 
-    app = _create_app()
-    with app.app_context():
-        catalog = current_catalog()
-    write_lookup(app.config["PLACES_DATA_DIR"], app.config["INDEX_DIR"])  # « qui contacter », read by workers
-    click.echo(f"Contenu {catalog.version} prêt : {catalog.summary()}.")
+    settings = settings_from_env(instance_dir(), secret=False)
+    versions_dir, places = settings["VERSIONS_DIR"], settings["PLACES_DATA_DIR"]
+    try:
+        version = ensure_version(content_dir, trees_dir, versions_dir, places)
+    except ContentError as error:
+        for problem in error.problems:
+            if problem.severity == "erreur":
+                click.echo(str(problem))
+        errors = sum(1 for p in error.problems if p.severity == "erreur")
+        click.echo(f"{errors} erreur(s) : rien n'a changé, la version servie reste la même.", err=True)
+        sys.exit(1)
+    catalog = open_version(versions_dir, version, places).catalog
+    click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
 
 
 @main.command("couverture")

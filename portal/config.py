@@ -17,20 +17,33 @@ def proxy_count(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 3 else None
 
 
-def settings_from_env(instance_path: str) -> dict:
-    """Return the app settings; each `PORTAL_*` variable overrides one default."""
+def instance_dir(given: str | Path | None = None) -> Path:
+    """The folder of what the portal writes (database, built versions, secret key): `given`, else
+    PORTAL_INSTANCE_DIR, else instance/ beside the code."""
+    return Path(given or os.environ.get("PORTAL_INSTANCE_DIR") or ROOT / "instance").resolve()
+
+
+def settings_from_env(instance_path: str | Path, given: dict | None = None, *, secret: bool = True) -> dict:
+    """Return the app settings: each `PORTAL_*` variable overrides one default, and `given` (tests) overrides
+    both. The secret key file is created only when a key is needed (`secret`) and none is given."""
     env = os.environ.get
     instance = Path(instance_path)
-    return {
-        "SECRET_KEY": env("PORTAL_SECRET_KEY") or _instance_secret(instance),
+    given = given or {}
+    needs_key = secret and not given.get("SECRET_KEY") and not env("PORTAL_SECRET_KEY")
+    settings = {
+        "SECRET_KEY": given.get("SECRET_KEY")
+        or env("PORTAL_SECRET_KEY")
+        or (_instance_secret(instance) if needs_key else None),
         "CONTENT_DIR": env("PORTAL_CONTENT_DIR", str(ROOT / "content")),
         "TREES_DIR": env("PORTAL_TREES_DIR", str(ROOT / "trees")),
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"),
-        "INDEX_DIR": env("PORTAL_INDEX_DIR", str(instance / "index")),
+        "VERSIONS_DIR": env("PORTAL_VERSIONS_DIR", str(instance / "versions")),
         "PLACES_DATA_DIR": env("PORTAL_PLACES_DATA_DIR", str(PLACES_DATA_DIR)),
         "DEV": env("PORTAL_DEV", "0") == "1",
         "RELOAD_SECONDS": float(env("PORTAL_RELOAD_SECONDS", "0") or 0),
         "COUNTS_SECONDS": float(env("PORTAL_COUNTS_SECONDS", "60") or 60),
+        "CACHE_SECONDS": _whole(env("PORTAL_CACHE_SECONDS", "60"), 60),
+        "PAGE_CACHE_MB": _whole(env("PORTAL_PAGE_CACHE_MB", "32"), 32),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
@@ -39,9 +52,15 @@ def settings_from_env(instance_path: str) -> dict:
         # API and the data·inclusion lists are built from trusted names only.
         "TRUSTED_HOSTS": host_list(env("PORTAL_TRUSTED_HOSTS", "")) or LOCAL_HOSTS,
     }
+    return settings | given
 
 
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _whole(value: str, default: int) -> int:
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else default
 
 
 def host_list(value: str) -> list[str]:
@@ -58,14 +77,26 @@ SETTINGS_DOC = {
     "DATABASE_URL": "base SQL (défaut : SQLite dans instance/portal.sqlite3, fichier lisible par son seul "
     "propriétaire) ; "
     "`postgresql://utilisateur:mot-de-passe@hôte/base` pour partager signalements et comptes entre plusieurs instances",
-    "PORTAL_INDEX_DIR": "dossier de l'index de recherche (défaut : instance/index)",
+    "PORTAL_INSTANCE_DIR": "dossier de ce que le portail écrit : base SQLite, versions construites, clé secrète "
+    "(défaut : instance/ à côté du code)",
+    "PORTAL_VERSIONS_DIR": "dossier des versions construites du contenu : catalogue vérifié, index de recherche, "
+    "table des communes ; `portal build` y écrit, les workers y ouvrent la version à servir (défaut : "
+    "instance/versions)",
     "PORTAL_PLACES_DATA_DIR": "jeu de données des communes (défaut : le paquet npm @etalab/decoupage-administratif)",
     "PORTAL_DEV": "1 pour l'aperçu des éditeurs : contenu rechargé à chaque modification, problèmes affichés "
     "en français (comme `portal serve --dev`)",
-    "PORTAL_RELOAD_SECONDS": "en production, relire le contenu s'il a changé, au plus toutes les N secondes ; "
-    "s'il est cassé, la dernière version valide reste servie (défaut : 0, jamais)",
+    "PORTAL_RELOAD_SECONDS": "en production, chaque worker regarde toutes les N secondes, hors requêtes, si les "
+    "fichiers du contenu ont changé, et sert leur nouvelle version (construite par `portal build` ou, à défaut, par "
+    "le premier worker qui la voit) ; si elle est cassée, la dernière version valide reste servie (défaut : 0 : "
+    "une nouvelle version est servie au redémarrage des workers, `kill -HUP` du maître gunicorn)",
     "PORTAL_COUNTS_SECONDS": "chaque worker garde en mémoire le nombre d'orientations montrées et l'écrit dans la "
     "base au plus toutes les N secondes, et à son arrêt : afficher un résultat n'écrit rien (défaut : 60)",
+    "PORTAL_CACHE_SECONDS": "durée, en secondes, pendant laquelle un navigateur ou un proxy peut resservir une page "
+    "publique sans redemander (`Cache-Control: public, max-age=N`) ; ensuite il la redemande avec son ETag et reçoit "
+    "304 si la version du contenu n'a pas changé (défaut : 60)",
+    "PORTAL_PAGE_CACHE_MB": "mégaoctets de pages publiques que chaque worker garde après les avoir produites, pour "
+    "les resservir sans les refaire tant que la version du contenu et le jour sont les mêmes (défaut : 32 ; 0 pour "
+    "n'en garder aucune, comme le fait `python -m portal.bench --http --sans-cache`)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
     "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (défaut : 0) : le portail (ProxyFix) "
     "et gunicorn (`gunicorn.conf.py`) ne croient les en-têtes X-Forwarded-* (adresse du client, https, nom d'hôte) "

@@ -9,11 +9,12 @@ import threading
 import weakref
 from collections import Counter
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
 from portal.feedback import create_tables
+from portal.serving import current_catalog
 from portal.sql_counter import increment
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,10 @@ def init_app(app: Flask) -> None:
 
 
 def count_result(tree: str, node: str) -> None:
-    """Count one showing of result `node` of `tree` (written later, with the others)."""
+    """Count one showing of result `node` of `tree` (written later, with the others); a page served again from
+    the page cache counts again (portal/web/caching.py)."""
     current_app.extensions["portal_counts"].add(tree, node)
+    g.counted_result = (tree, node)
 
 
 def orientation_counts() -> list[tuple[str, str, int]]:
@@ -125,3 +128,21 @@ def orientation_counts() -> list[tuple[str, str, int]]:
     order = (OrientationCount.count.desc(), OrientationCount.tree, OrientationCount.node)
     with Session(current_app.extensions["portal_engine"]) as session:
         return [(row.tree, row.node, row.count) for row in session.exec(select(OrientationCount).order_by(*order))]
+
+
+def result_counts() -> list[dict]:
+    """How many times each result was reached, with a readable label (for the editor area)."""
+    trees = current_catalog().trees
+    rows = []
+    for tree_id, node, count in orientation_counts():
+        tree = trees.get(tree_id)
+        title = tree.resultats[node].titre if tree and node in tree.resultats else node
+        rows.append(
+            {
+                "tree": tree_id,
+                "result": node,
+                "label": f"{tree.titre if tree else tree_id} › {title}",
+                "count": count,
+            }
+        )
+    return rows

@@ -16,8 +16,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
-
 from portal.text import clean, fold
 
 FORMAT_VERSION = "3"
@@ -263,14 +261,3 @@ def load_places(data_dir: str | Path, cache_dir: str | Path) -> Places:
             cache = write_lookup(data_dir, cache_dir)
             _loaded[key] = Places(json.loads(cache.read_text(encoding="utf-8")))
         return _loaded[key]
-
-
-def current_places() -> Places:
-    """The lookup for the running app (data: PLACES_DATA_DIR; cache: beside the search index)."""
-    return load_places(current_app.config["PLACES_DATA_DIR"], current_app.config["INDEX_DIR"])
-
-
-def resolve_place(text: str) -> Resolution:
-    """Resolve what a user typed (commune, code postal, département code or name, région) to a département;
-    homonyms come back as `candidats`, unknown places with `suggestions`. Accent, case and hyphen blind."""
-    return current_places().resolve(text)

@@ -6,7 +6,6 @@ from datetime import date
 
 from portal.catalog import Catalog
 from portal.models import Fiche
-from portal.store import review_date
 
 CONTACT_REVIEW_MONTHS = 6  # contacts change first (phones, addresses): read again twice a year
 
@@ -28,6 +27,18 @@ class DueItem:
     @property
     def kind_label(self) -> str:
         return "fiche" if self.kind == "fiche" else "contact"
+
+
+def review_date(updated: date, months: int) -> date:
+    """`updated` plus `months` months (clamped to the month's last day)."""
+    month_index = updated.month - 1 + months
+    year, month = updated.year + month_index // 12, month_index % 12 + 1
+    for day in (updated.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
 def fiche_review_date(fiche: Fiche) -> date:

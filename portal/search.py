@@ -24,8 +24,6 @@ import json
 import math
 import os
 import re
-import shutil
-import tempfile
 import threading
 import unicodedata
 from array import array
@@ -38,20 +36,21 @@ from itertools import chain, repeat
 from operator import add, mul
 from pathlib import Path
 from string import ascii_lowercase, digits
+from typing import TYPE_CHECKING
 
-from flask import current_app
 from markupsafe import Markup, escape
 from whoosh import index
 from whoosh.fields import KEYWORD, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from portal.catalog import Catalog
 from portal.french_words import french_words
 from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Situation, Terme
 from portal.text import WORD, clean, fold, fold_in_place
 
+if TYPE_CHECKING:  # the catalog uses this module's analysis to check the vocabulary
+    from portal.catalog import Catalog
+
 # Bump when the analysis or the index format changes: an index built by older code is then rebuilt.
-FORMAT_VERSION = "8"
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 FUZZY_LENGTH = (4, 30)  # shorter words are acronyms or too ambiguous to correct
@@ -111,7 +110,7 @@ def phone_digits(number: str) -> str:
 # ---------------------------------------------------------------- building
 
 
-def fiche_texts(fiche: Fiche, catalog: Catalog) -> dict[str, str]:
+def fiche_texts(fiche: Fiche, catalog: "Catalog") -> dict[str, str]:
     """The searchable text of a fiche, by field: title, aliases (with glossary terms), tags, body."""
     glossary = [t for t in catalog.glossaire if t.fiche == fiche.id]
     aliases = [fiche.sigle or "", *fiche.alias] + [form for t in glossary for form in (t.terme, *t.synonymes)]
@@ -141,25 +140,9 @@ def fiche_texts(fiche: Fiche, catalog: Catalog) -> dict[str, str]:
     }
 
 
-def build_index(index_dir: str | Path, catalog: Catalog) -> Path:
-    """Build the index of `catalog` unless it exists; return its folder. The caller holds the instance lock."""
-    root = Path(index_dir)
-    target = root / f"search-{FORMAT_VERSION}-{catalog.version}"
-    if target.is_dir():
-        return target
-    root.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
-    try:
-        _write_index(building, catalog)
-        os.rename(building, target)  # atomic: readers see no index or a whole one
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    _remove_old_indexes(root, keep=target)
-    return target
-
-
-def _write_index(folder: Path, catalog: Catalog) -> None:
+def write_index(folder: Path, catalog: "Catalog") -> None:
+    """Write the index of `catalog` into `folder` (a content version being built: see portal/version.py)."""
+    folder.mkdir(parents=True, exist_ok=True)
     fiches = list(catalog.fiches.values())
     counts: dict[str, list[Counter]] = {name: [] for name in WEIGHTS}
     headings, words, bodies, folded_bodies = [], Counter(), [], []
@@ -184,7 +167,10 @@ def _write_index(folder: Path, catalog: Catalog) -> None:
         offsets += len(postings)
     (folder / "docs.bin").write_bytes(docs.tobytes())
     (folder / "scores.bin").write_bytes(scores.tobytes())
-    meta = {"ids": [f.id for f in fiches], "headings": headings, "stems": stems, "words": words}
+    surface: dict[str, list[str]] = {}  # stem -> the folded words that have it, for highlighting
+    for word in sorted(words):
+        surface.setdefault(french_stem(word), []).append(word)
+    meta = {"ids": [f.id for f in fiches], "headings": headings, "stems": stems, "words": words, "surface": surface}
     meta.update(bodies=bodies, folded_bodies=folded_bodies)
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -216,13 +202,6 @@ def _impacts(counts: dict[str, list[Counter]], total: int) -> dict[str, dict[int
         for doc in postings:
             postings[doc] *= idf
     return impacts
-
-
-def _remove_old_indexes(root: Path, keep: Path) -> None:
-    # Keep the previous version too: a worker still serving it may read it until it reloads.
-    others = sorted((p for p in root.glob("search-*") if p != keep), key=lambda p: p.stat().st_mtime)
-    for old in others[:-1]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- querying
@@ -269,7 +248,7 @@ class _Slot:
 class SearchIndex:
     """The read-only index of one content version, loaded once per process (arrays shared by threads)."""
 
-    def __init__(self, path: str | Path, catalog: Catalog):
+    def __init__(self, path: str | Path, catalog: "Catalog"):
         self.path = Path(path)
         self.catalog = catalog
         meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
@@ -314,9 +293,14 @@ class SearchIndex:
         self._signatures = list(signatures)
         self._bodies: list[str] = meta["bodies"]
         self._folded_bodies: list[str] = meta["folded_bodies"]
-        self._surface: dict[str, set[str]] = {}  # stem -> the folded words that have it, for highlighting
-        for word in self._words:
-            self._surface.setdefault(french_stem(word), set()).add(word)
+        self._surface: dict[str, list[str]] = meta["surface"]  # stem -> the folded words that have it
+
+    @classmethod
+    def build(cls, folder: Path, catalog: "Catalog") -> "SearchIndex":
+        """Write the index of `catalog` into `folder` and open it (the benchmark and tests; the portal stores it
+        within a content version)."""
+        write_index(folder, catalog)
+        return cls(folder, catalog)
 
     def search(
         self,
@@ -610,8 +594,3 @@ def _suggestion(query_text: str, corrections: dict[str, str]) -> str | None:
     if not corrections:
         return None
     return WORD.sub(lambda m: corrections.get(fold_word(m.group()), m.group()), query_text)
-
-
-def current_search() -> SearchIndex:
-    """The index of the content version the app serves."""
-    return current_app.extensions["portal_search"]

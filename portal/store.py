@@ -1,65 +1,19 @@
-"""The SQL store: tables derived from the catalog (rebuilt per content version) and the app's engine."""
+"""The SQL store: the app's engine and the request's session. It holds only what users write (reports,
+accounts, sessions, counts); content is never copied into SQL."""
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
-from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, create_engine
 
-from portal.catalog import Catalog
 from portal.config import private_file
 
 
-class ContentMeta(SQLModel, table=True):
-    """Which content version the derived tables hold."""
-
-    key: str = Field(primary_key=True)
-    value: str
-
-
-class FicheRow(SQLModel, table=True):
-    """A fiche as a row, for listing and filtering (the catalog keeps the full text)."""
-
-    __tablename__ = "fiche"
-    id: str = Field(primary_key=True)
-    type: str = Field(index=True)
-    titre: str
-    resume: str
-    statut: str
-    mis_a_jour: date
-    revue_le: date  # when the fiche is due for review
-
-
-class FicheEtape(SQLModel, table=True):
-    __tablename__ = "fiche_etape"
-    fiche_id: str = Field(primary_key=True, foreign_key="fiche.id")
-    etape: str = Field(primary_key=True, index=True)
-
-
-class FichePublic(SQLModel, table=True):
-    __tablename__ = "fiche_public"
-    fiche_id: str = Field(primary_key=True, foreign_key="fiche.id")
-    public: str = Field(primary_key=True, index=True)
-
-
-class ContactRow(SQLModel, table=True):
-    """A local contact of one département (national entry points stay on the acteur fiches)."""
-
-    __tablename__ = "contact"
-    id: int | None = Field(default=None, primary_key=True)
-    departement: str = Field(index=True)
-    acteur: str = Field(index=True, foreign_key="fiche.id")
-    nom: str
-    telephone: str | None = None
-    email: str | None = None
-    statut: str
-
-
-DERIVED = (FicheEtape, FichePublic, ContactRow, FicheRow)
+def init_app(app: Flask) -> None:
+    """Open the app's engine (DATABASE_URL) and close each request's session at teardown."""
+    app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
 
 
 def make_engine(url: str) -> Engine:
@@ -88,72 +42,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@contextmanager
-def instance_lock(instance_path: str, name: str) -> Iterator[None]:
-    """An exclusive lock between the processes of one instance folder (workers starting together)."""
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    with open(Path(instance_path) / f"{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def sync_derived_tables(engine: Engine, catalog: Catalog) -> bool:
-    """Rebuild the derived tables from `catalog` unless they already hold its version; True if rebuilt."""
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        meta = session.get(ContentMeta, "version")
-        if meta and meta.value == catalog.version:
-            return False
-        for table in DERIVED:
-            session.exec(delete(table))
-        for fiche in catalog.fiches.values():
-            session.add(
-                FicheRow(
-                    id=fiche.id,
-                    type=fiche.type,
-                    titre=fiche.titre,
-                    resume=fiche.resume,
-                    statut=fiche.statut,
-                    mis_a_jour=fiche.mis_a_jour,
-                    revue_le=review_date(fiche.mis_a_jour, fiche.revision_mois),
-                )
-            )
-        session.flush()
-        for fiche in catalog.fiches.values():
-            session.add_all(FicheEtape(fiche_id=fiche.id, etape=etape) for etape in fiche.etapes)
-            session.add_all(FichePublic(fiche_id=fiche.id, public=public) for public in fiche.publics)
-        for territoire in catalog.territoires.values():
-            session.add_all(
-                ContactRow(
-                    departement=territoire.departement,
-                    acteur=contact.acteur,
-                    nom=contact.nom,
-                    telephone=contact.telephone,
-                    email=contact.email,
-                    statut=contact.statut,
-                )
-                for contact in territoire.contacts
-            )
-        session.merge(ContentMeta(key="version", value=catalog.version))
-        session.commit()
-    return True
-
-
-def review_date(updated: date, months: int) -> date:
-    """`updated` plus `months` months (clamped to the month's last day)."""
-    month_index = updated.month - 1 + months
-    year, month = updated.year + month_index // 12, month_index % 12 + 1
-    for day in (updated.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def get_session() -> Session:
     """The request's session, closed at teardown."""
     if "db_session" not in g:
@@ -165,15 +53,3 @@ def close_session(_error: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
-
-
-def filter_fiche_ids(kind: str | None, etape: str | None, public: str | None) -> set[str]:
-    """Ids of the fiches matching every given filter."""
-    query = select(FicheRow.id)
-    if kind:
-        query = query.where(FicheRow.type == kind)
-    if etape:
-        query = query.join(FicheEtape, FicheEtape.fiche_id == FicheRow.id).where(FicheEtape.etape == etape)
-    if public:
-        query = query.join(FichePublic, FichePublic.fiche_id == FicheRow.id).where(FichePublic.public == public)
-    return set(get_session().exec(query).all())

@@ -10,15 +10,15 @@ from portal.cli_options import content_option, trees_option
 
 def _read_tree(trees_dir: Path, tree_id: str):
     """The tree `tree_id`, read alone and unchecked (for when the rest of the content has errors)."""
-    from portal.catalog import _read, _validate
+    from portal.content_files import read_document, validate_document
     from portal.models import Arbre
 
     path = trees_dir / f"{tree_id}.yaml"
     problems: list = []
-    document = _read(path, trees_dir.parent, problems) if path.exists() else None
+    document = read_document(path, trees_dir.parent, problems) if path.exists() else None
     if document is None:
         return None, problems
-    return _validate(Arbre, document, {**document.data, "id": tree_id}, trees_dir.parent, problems), problems
+    return validate_document(Arbre, document, {**document.data, "id": tree_id}, trees_dir.parent, problems), problems
 
 
 @click.command("tree-graph")

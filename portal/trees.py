@@ -4,14 +4,14 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.catalog import _read, _validate, check_reference
+from portal.content_files import check_reference, read_document, validate_document
 from portal.diagnostics import Problem, nearest, problem_at, relative
 from portal.models import MAX_NOW, Arbre, CasTypes
 from portal.treegraph import tree_mermaid
 from portal.walk import RESERVED, WalkError, result_lines, walk_tree
 from portal.yamlsource import YamlDocument
 
-__all__ = ["load_trees", "result_counts", "tree_mermaid", "walk_paths"]
+__all__ = ["load_trees", "tree_mermaid", "walk_paths"]
 
 CASES_SUFFIX = ".cas.yaml"
 WARNING = "avertissement"
@@ -45,7 +45,7 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
                     )
                 )
             continue
-        document = _read(path, root, problems)
+        document = read_document(path, root, problems)
         if document is None:
             continue
         data = dict(document.data)
@@ -54,7 +54,7 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
                 problem_at(document, ("id",), "la clé « id » ne s'écrit pas", "le nom du fichier donne l'id", root=root)
             )
         data["id"] = path.stem
-        tree = _validate(Arbre, document, data, root, problems)
+        tree = validate_document(Arbre, document, data, root, problems)
         if tree is None:
             continue
         tree_problems = check_tree(tree, document, fiches, root)
@@ -364,8 +364,8 @@ def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Prob
                 WARNING,
             )
         ]
-    document = _read(path, root, problems)
-    cases = _validate(CasTypes, document, document.data, root, problems) if document else None
+    document = read_document(path, root, problems)
+    cases = validate_document(CasTypes, document, document.data, root, problems) if document else None
     if cases is None:
         return problems
 
@@ -443,24 +443,3 @@ def _unreached_dispositifs(trees: dict[str, Arbre], fiches: dict, trees_dir: Pat
         for fiche_id, fiche in sorted(fiches.items())
         if fiche.type == "dispositif" and fiche_id not in reached
     ]
-
-
-def result_counts() -> list[dict]:
-    """How many times each result was reached, with a readable label (for the editor area)."""
-    from portal.content import current_catalog
-    from portal.counts import orientation_counts
-
-    trees = current_catalog().trees
-    rows = []
-    for tree_id, node, count in orientation_counts():
-        tree = trees.get(tree_id)
-        title = tree.resultats[node].titre if tree and node in tree.resultats else node
-        rows.append(
-            {
-                "tree": tree_id,
-                "result": node,
-                "label": f"{tree.titre if tree else tree_id} › {title}",
-                "count": count,
-            }
-        )
-    return rows

@@ -126,7 +126,8 @@ def load_yaml(path: Path) -> YamlDocument:
     document = YamlDocument(path=path, data=None)
     problems: list[SyntaxProblem] = []
     if node is not None:
-        document.data = _convert(node, (), document, problems)
+        # A constructor per file: PyYAML's keeps every node it built, so a shared one grew with each reload.
+        document.data = _convert(node, (), document, problems, yaml.constructor.SafeConstructor())
     if problems:
         raise YamlSyntaxError(problems)
     return document
@@ -207,12 +208,18 @@ def _block_problems(lines: list[str], start: int, end: int) -> list[SyntaxProble
     return [problem]
 
 
-def _convert(node: yaml.Node, key_path: Path_, document: YamlDocument, problems: list[SyntaxProblem]) -> object:
+def _convert(
+    node: yaml.Node,
+    key_path: Path_,
+    document: YamlDocument,
+    problems: list[SyntaxProblem],
+    constructor: yaml.constructor.SafeConstructor,
+) -> object:
     document.positions.setdefault(key_path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
-            key = str(_scalar(key_node, problems))
+            key = str(_scalar(key_node, problems, constructor))
             if key in result:
                 problems.append(
                     SyntaxProblem(
@@ -226,24 +233,23 @@ def _convert(node: yaml.Node, key_path: Path_, document: YamlDocument, problems:
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
             )
-            result[key] = _convert(value_node, (*key_path, key), document, problems)
+            result[key] = _convert(value_node, (*key_path, key), document, problems, constructor)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*key_path, index), document, problems) for index, item in enumerate(node.value)]
-    return _scalar(node, problems)
+        return [
+            _convert(item, (*key_path, index), document, problems, constructor) for index, item in enumerate(node.value)
+        ]
+    return _scalar(node, problems, constructor)
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-def _scalar(node: yaml.Node, problems: list[SyntaxProblem]) -> object:
+def _scalar(node: yaml.Node, problems: list[SyntaxProblem], constructor: yaml.constructor.SafeConstructor) -> object:
     """Build one scalar with PyYAML's own resolver (dates, numbers, booleans as YAML 1.1 reads them)."""
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if not isinstance(node, yaml.ScalarNode):
         problems.append(SyntaxProblem(line, column, "une clé ne peut pas être une liste ou un dictionnaire"))
         return None
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        return constructor.construct_object(node)
     except ValueError:
         problems.append(
             SyntaxProblem(line, column, f"la valeur « {node.value} » n'est pas une date possible ; écrivez AAAA-MM-JJ")

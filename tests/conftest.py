@@ -1,12 +1,69 @@
-"""Shared fixtures: an app on the small fixture content, its client and its CLI runner."""
+"""Shared fixtures: an app on the small fixture content, its client and its CLI runner; and the guard that
+keeps the tests out of the checkout's instance/, content/ and trees/."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from portal import create_app
+from portal.config import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
+CHECKOUT_FOLDERS = ("instance", "content", "trees")
+# Tests that start servers, browsers, PostgreSQL or the benchmarks: `pytest -m "not slow"` (`make test-rapide`)
+# leaves them out while working; `make test` and CI run everything.
+SLOW_MODULES = {
+    "test_bench",
+    "test_bench_http",
+    "test_gunicorn",
+    "test_reload_under_load",
+    "test_guide_commands",
+    "test_two_instances",
+    "test_migrations",
+}
+
+
+def pytest_configure(config):
+    # What an app or a `portal` command writes by default (database, built versions, secret key) goes to a
+    # temporary folder, for the whole run and for the commands the tests start; each test then gets its own.
+    os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="portal-tests-instance-")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.stem
+        postgres = "postgres" in getattr(item, "callspec", None).id if hasattr(item, "callspec") else False
+        if module in SLOW_MODULES or item.path.parent.name == "browser" or postgres:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def own_instance_folder(tmp_path, monkeypatch):
+    """Each test writes in its own instance folder: a version built by one test is never served to another."""
+    monkeypatch.setenv("PORTAL_INSTANCE_DIR", str(tmp_path / "instance"))
+
+
+def _checkout_state() -> dict[str, tuple[int, int]]:
+    state = {}
+    for name in CHECKOUT_FOLDERS:
+        for path in (ROOT / name).rglob("*"):
+            if path.is_file():
+                stat = path.stat()
+                state[str(path.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched():
+    """Fails the run if a test created, changed or removed a file of the checkout's instance/, content/ or trees/
+    (a test that wrote there could prune a running portal's versions or change the real content)."""
+    before = _checkout_state()
+    yield
+    after = _checkout_state()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"des tests ont écrit dans le dépôt : {changed[:10]}"
 
 
 @pytest.fixture
@@ -17,7 +74,7 @@ def app(tmp_path):
             "CONTENT_DIR": str(FIXTURES / "content"),
             "TREES_DIR": str(FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
+            "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
         }
     )
@@ -36,7 +93,7 @@ def client_on(tmp_path):
                 "CONTENT_DIR": str(content),
                 "TREES_DIR": str(trees or content.parent / "trees"),
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                "INDEX_DIR": str(tmp_path / "index"),
+                "VERSIONS_DIR": str(tmp_path / "index"),
                 "SECRET_KEY": "test",
             }
         )
@@ -53,7 +110,7 @@ def real_client(tmp_path_factory):
         {
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
+            "VERSIONS_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
         }
     )

@@ -19,9 +19,13 @@ def test_bench_prints_a_report_and_ends_with_its_figures():
     )
     lines = run.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
-    for key in ("fiches", "index_build_s", "search_p50_ms", "search_p95_ms", "fts5_p95_ms", "search_vs_fts5"):
+    for key in ("fiches", "build_s", "search_p50_ms", "search_p95_ms", "fts5_p95_ms", "search_vs_fts5"):
         assert key in figures, key
     assert figures["fiches"] > 100
+    # Loading is compared with the C YAML composer on the same files, and a fresh worker opens the built version.
+    assert figures["load_vs_c_composer"] > 0 and figures["c_composer_s"] > 0
+    assert figures["worker_open_s"] > 0 and figures["worker_rss_mb"] > 0
+    assert "composeur YAML en C" in run.stdout and "Un worker ouvre la version" in run.stdout
     assert "SQLite FTS5 (témoin)" in run.stdout and "« Sameth » -> cap-emploi" in run.stdout
 
 
@@ -31,3 +35,10 @@ def test_http_and_soak_go_to_the_http_load_test(monkeypatch):
     bench.main(["--http", "--duree", "1"])
     bench.main(["--soak"])
     assert seen == [["--http", "--duree", "1"], ["--soak"]]
+
+
+def test_reloads_measure_a_workers_memory(monkeypatch, capsys):
+    bench.main(["--rechargements", "2"])
+    printed = capsys.readouterr().out
+    figures = json.loads(printed.strip().splitlines()[-1])
+    assert figures["reloads"] == 2 and set(figures["rss_mb"]) == {"0"} and "rechargements en" in printed

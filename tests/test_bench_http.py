@@ -5,7 +5,7 @@ import random
 import pytest
 
 from portal.bench_http import STATIC_PATH, parse_args, route_paths
-from portal.content import current_catalog
+from portal.serving import current_catalog
 
 # The view each benchmarked route exercises.
 ROUTE_ENDPOINTS = {

@@ -177,7 +177,7 @@ def test_a_contact_says_what_remains_to_check_like_a_fiche(content, client_on):
     app = client.application
     contacts = client.get("/api/contacts?lieu=56").get_json()["contacts"]
     assert [c["a_verifier"] for c in contacts if "a_verifier" in c] == ["le numéro du standard, qui change en 2027"]
-    contact = app.extensions["portal_catalog"].territoires["56"].contacts[0]
+    contact = app.extensions["portal_version"].catalog.territoires["56"].contacts[0]
     with app.test_request_context("/contacts?lieu=56"):
         shown = render_template("partials/contact.html", contact=contact, portee="local")
     assert '<p class="contact-note">À vérifier : le numéro du standard, qui change en 2027</p>' in shown

@@ -21,7 +21,7 @@ def annuaire_app(tmp_path_factory):
             "CONTENT_DIR": str(ANNUAIRE),
             "TREES_DIR": str(tmp / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
+            "VERSIONS_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
         }
     )

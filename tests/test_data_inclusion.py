@@ -89,7 +89,7 @@ def _client(content: Path, tmp: Path):
             "CONTENT_DIR": str(content),
             "TREES_DIR": str(ROOT / "trees" if content == ROOT / "content" else FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp / 'test.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
+            "VERSIONS_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
         }
     )

@@ -8,7 +8,7 @@ import yaml
 
 from portal.catalog import load_catalog
 from portal.config import ROOT
-from portal.search import SearchIndex, build_index
+from portal.search import SearchIndex
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "requetes-medecins.yaml").read_text(encoding="utf-8"))
 QUERIES = CORPUS["requetes"]
@@ -17,7 +17,7 @@ QUERIES = CORPUS["requetes"]
 @pytest.fixture(scope="module")
 def search_index(tmp_path_factory):
     catalog = load_catalog(ROOT / "content", ROOT / "trees")
-    return SearchIndex(build_index(tmp_path_factory.mktemp("index"), catalog), catalog)
+    return SearchIndex.build(tmp_path_factory.mktemp("index"), catalog)
 
 
 def test_the_corpus_covers_at_least_40_queries_of_every_kind():

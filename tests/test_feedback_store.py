@@ -10,7 +10,6 @@ import pytest
 from concurrent_reports import submit_from_one_address, submit_reports
 from sqlmodel import Session, select
 
-from portal.catalog import load_catalog
 from portal.feedback import (
     RateCount,
     client_key,
@@ -21,7 +20,7 @@ from portal.feedback import (
     list_reports,
     save_report,
 )
-from portal.store import make_engine, sync_derived_tables
+from portal.store import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -51,16 +50,6 @@ def test_reports_are_saved_listed_and_closed(engine):
             ("crpe", None, "abc123"),
             ("cap-emploi", "Cap emploi du Morbihan", "abc123"),
         }
-
-
-def test_a_new_content_version_keeps_the_reports(engine):
-    catalog = load_catalog(FIXTURES / "content", FIXTURES / "trees")
-    sync_derived_tables(engine, catalog)
-    with Session(engine) as session:
-        save_report(session, "crpe", "lien-casse", "", catalog.version)
-    sync_derived_tables(engine, type(catalog)(**{**catalog.__dict__, "version": "autre-version"}))
-    with Session(engine) as session:
-        assert len(list_reports(session)) == 1
 
 
 def test_rate_limit_counts_per_client_within_the_window(engine):

@@ -92,7 +92,7 @@ def editor_checkout(tmp_path_factory) -> tuple[Path, dict]:
         "PATH": os.pathsep.join(path),
         "PORTAL_CONTENT_DIR": str(folder / "content"),
         "PORTAL_TREES_DIR": str(folder / "trees"),
-        "PORTAL_INDEX_DIR": str(folder / "instance" / "index"),
+        "PORTAL_VERSIONS_DIR": str(folder / "instance" / "index"),
         "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
         "PORTAL_SECRET_KEY": "guide",
         "LC_ALL": "C.UTF-8",

@@ -64,7 +64,7 @@ def real_app(tmp_path_factory):
         {
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "INDEX_DIR": str(folder / "index"),
+            "VERSIONS_DIR": str(folder / "index"),
             "SECRET_KEY": "test",
         }
     )
@@ -73,7 +73,7 @@ def real_app(tmp_path_factory):
 def test_every_real_handout_is_written_to_the_person(real_app):
     """Every result of both real trees: its steps in words to the salarié, nothing meant for the médecin or the
     editors, and no legal article number."""
-    from portal.content import current_catalog
+    from portal.serving import current_catalog
 
     client = real_app.test_client()
     with real_app.app_context():

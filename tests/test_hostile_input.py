@@ -108,7 +108,7 @@ def client(tmp_path_factory):
             "CONTENT_DIR": str(FIXTURES / "content"),
             "TREES_DIR": str(FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{folder / 'test.sqlite3'}",
-            "INDEX_DIR": str(folder / "index"),
+            "VERSIONS_DIR": str(folder / "index"),
             "SECRET_KEY": "test",
             "REPORTS_PER_HOUR": 100_000,
             "LOGINS_PER_15_MIN": 100_000,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app
-from portal.trees import result_counts
+from portal.counts import result_counts
 
 TREE = "/orientation/medecin-du-travail"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -338,7 +338,7 @@ def test_counts_are_written_in_the_background_every_few_seconds(tmp_path):
             "CONTENT_DIR": str(FIXTURES / "content"),
             "TREES_DIR": str(FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
+            "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
             "COUNTS_SECONDS": 0.05,
         }

@@ -72,13 +72,16 @@ def test_dev_state_changes_when_a_file_is_saved(content, tmp_path):
 
 
 def test_production_reload_keeps_the_last_good_version(content, tmp_path):
-    app = make_app(content, tmp_path, RELOAD_SECONDS=0.000001)
+    app = make_app(content, tmp_path, RELOAD_SECONDS=3600)
+    watcher = app.extensions["portal_watcher"]  # its thread looks every hour; here the test looks itself
     client = app.test_client()
     assert "/dev/etat" not in client.get("/").text
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+    assert watcher.look() is True
     assert "<h1>Essai encadré (v2)" in client.get("/fiches/essai-encadre").text
     edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
     edit(content / "dispositifs" / "essai-encadre.yaml", "(v2)", "(v3)")
+    assert watcher.look() is True
     response = client.get("/fiches/essai-encadre")
     assert response.status_code == 200 and "<h1>Essai encadré (v2)" in response.text  # last good version
     assert client.get("/dev/etat").status_code == 404  # no preview endpoint in production
@@ -134,22 +137,22 @@ def test_a_save_that_keeps_the_size_and_the_time_is_seen(content, tmp_path):
 
 
 def test_a_file_saved_while_the_portal_starts_is_seen_at_the_first_request(content, tmp_path, monkeypatch):
-    import portal.content
+    import portal.version
 
-    real_load = portal.content.load_catalog
+    real_load = portal.version.load_catalog
 
     def load_then_save(*args):
         catalog = real_load(*args)  # the editor saves while the portal builds its index, after the read
         edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
         return catalog
 
-    monkeypatch.setattr(portal.content, "load_catalog", load_then_save)
+    monkeypatch.setattr(portal.version, "load_catalog", load_then_save)
     client = make_app(content, tmp_path, DEV=True).test_client()
     assert "<h1>Essai encadré (v2)" in client.get("/fiches/essai-encadre").text
 
 
 def test_production_reload_looks_at_most_every_interval(content, tmp_path):
-    from portal.content_watch import ContentWatcher
+    from portal.serving import ContentWatcher
 
     now = [100.0]
     app = make_app(content, tmp_path)

@@ -81,7 +81,7 @@ def test_coverage_lists_every_departement_with_totals(client):
 
 
 def test_coverage_command_prints_totals_and_a_departement(tmp_path):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "t"})
+    app = create_app({"TESTING": True, "VERSIONS_DIR": str(tmp_path / "index"), "SECRET_KEY": "t"})
     runner = app.test_cli_runner()
     result = runner.invoke(args=["couverture"])
     assert result.exit_code == 0 and result.output.startswith("101 départements")

@@ -7,7 +7,7 @@ import pytest
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.contacts import contacts_for
-from portal.search import SearchIndex, build_index
+from portal.search import SearchIndex
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def search_index(catalog, tmp_path_factory):
-    return SearchIndex(build_index(tmp_path_factory.mktemp("index"), catalog), catalog)
+    return SearchIndex.build(tmp_path_factory.mktemp("index"), catalog)
 
 
 @pytest.mark.parametrize(

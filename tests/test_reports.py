@@ -40,7 +40,7 @@ def test_local_contact_partial_links_to_its_acteur(app):
     from flask import render_template
 
     with app.test_request_context():
-        contact = app.extensions["portal_catalog"].territoires["56"].contacts[0]
+        contact = app.extensions["portal_version"].catalog.territoires["56"].contacts[0]
         html = render_template("partials/contact.html", contact=contact)
     assert 'href="/signaler/cap-emploi?contact=Cap+emploi+du+Morbihan"' in html
 
@@ -60,13 +60,14 @@ def test_form_offers_the_fixed_reasons_and_warns_about_patient_data(client):
 
 
 def test_a_report_is_stored_with_fiche_contact_and_content_version(app, client):
+    catalog = app.extensions["portal_version"].catalog
     response = client.post(
         "/signaler/service-social-assurance-maladie",
         data={
             "csrf_token": token(client),
             "raison": "coordonnees",
             "texte": "Le numéro national a changé.",
-            "contact": app.extensions["portal_catalog"].fiches["service-social-assurance-maladie"].joindre[0].nom,
+            "contact": catalog.fiches["service-social-assurance-maladie"].joindre[0].nom,
         },
     )
     assert response.status_code == 303
@@ -75,7 +76,7 @@ def test_a_report_is_stored_with_fiche_contact_and_content_version(app, client):
     [report] = stored(app)
     assert report.fiche_id == "service-social-assurance-maladie"
     assert report.reason == "coordonnees" and report.text == "Le numéro national a changé."
-    assert report.contact and report.content_version == app.extensions["portal_catalog"].version
+    assert report.contact and report.content_version == app.extensions["portal_version"].catalog.version
     assert report.status == "ouvert"
 
 

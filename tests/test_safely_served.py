@@ -85,7 +85,7 @@ def test_behind_a_proxy_an_untrusted_forwarded_host_is_refused(tmp_path):
             "CONTENT_DIR": str(fixtures / "content"),
             "TREES_DIR": str(fixtures / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
+            "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
             "PROXIES": "1",
             "TRUSTED_HOSTS": ["portail.example.fr"],

@@ -1,6 +1,5 @@
 """Search as a médecin uses it: old names, acronyms, no accents, typos; the page, the API, any query string."""
 
-import json
 import re
 from pathlib import Path
 
@@ -8,7 +7,7 @@ import pytest
 
 from portal import create_app
 from portal.catalog import load_catalog
-from portal.search import SearchIndex, build_index
+from portal.search import SearchIndex
 
 ANNUAIRE = Path(__file__).parent / "fixtures" / "annuaire" / "content"
 
@@ -24,7 +23,7 @@ def annuaire_app(tmp_path_factory):
             "CONTENT_DIR": str(ANNUAIRE),
             "TREES_DIR": str(tmp / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp / "index"),
+            "VERSIONS_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
         }
     )
@@ -210,54 +209,13 @@ def test_bad_filter_values_are_ignored_with_a_notice(client):
 # ---------------------------------------------------------------- the index
 
 
-def test_index_is_built_once_per_content_version_in_the_index_folder(annuaire_app):
-    folders = list(Path(annuaire_app.config["INDEX_DIR"]).glob("search-*"))
-    assert len(folders) == 1
-    version = annuaire_app.extensions["portal_catalog"].version
-    assert folders[0].name.endswith(version)
-    assert not list(Path(annuaire_app.config["INDEX_DIR"]).glob(".building-*"))
-
-
-def test_a_new_content_version_gets_its_own_index_and_the_old_one_stays_readable(tmp_path):
-    import shutil
-
-    content = tmp_path / "content"
-    shutil.copytree(ANNUAIRE, content)
-    first = build_index(tmp_path / "index", load_catalog(content))
-    assert build_index(tmp_path / "index", load_catalog(content)) == first  # same version: reused
-    fiche = content / "acteurs" / "spst.yaml"
-    fiche.write_text(fiche.read_text().replace("titre: Service de", "titre: Le service de"), encoding="utf-8")
-    catalog = load_catalog(content)
-    second = build_index(tmp_path / "index", catalog)
-    assert second != first and first.is_dir()
-    assert SearchIndex(second, catalog).search("Le service de prévention").hits[0].fiche.titre.startswith("Le ")
-
-
-def test_portal_build_makes_the_index_and_the_place_lookup(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
-    from portal.cli import main
-
-    (tmp_path / "trees").mkdir()
-    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(ANNUAIRE))
-    monkeypatch.setenv("PORTAL_TREES_DIR", str(tmp_path / "trees"))
-    monkeypatch.setenv("PORTAL_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = CliRunner().invoke(main, ["build"])
-    assert result.exit_code == 0, result.output
-    assert "prêt" in result.output
-    assert list((tmp_path / "index").glob("search-*/meta.json"))
-    places = list((tmp_path / "index").glob("places-*.json"))
-    assert places and "Morbihan" in json.loads(places[0].read_text(encoding="utf-8"))["departements"]["56"]
-
-
 def test_search_outlives_its_index_folder(tmp_path):
     """A worker that still serves an older content version keeps answering, typos included, after a later
-    `portal build` has removed that version's index folder."""
+    `portal build` has removed that version's folder."""
     import shutil
 
     catalog = load_catalog(ANNUAIRE)
-    search = SearchIndex(build_index(tmp_path, catalog), catalog)
+    search = SearchIndex.build(tmp_path / "search", catalog)
     shutil.rmtree(search.path)
     result = search.search("esai encadre")
     assert result.suggestion == "essai encadre"

@@ -98,7 +98,7 @@ def _app_with_session_route(tmp_path, **config):
             "CONTENT_DIR": str(Path(__file__).parent / "fixtures" / "content"),
             "TREES_DIR": str(Path(__file__).parent / "fixtures" / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
+            "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
             **config,
         }

@@ -2,8 +2,6 @@
 
 from flask import Flask, request
 
-from portal.store import close_session
-
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
@@ -11,6 +9,7 @@ def init_app(app: Flask) -> None:
     from portal.web import (
         api,
         assets,
+        caching,
         contacts,
         coverage,
         data_inclusion,
@@ -41,7 +40,7 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     security.init_app(app)
     assets.init_app(app)
-    app.teardown_appcontext(close_session)
+    caching.init_app(app)
     app.after_request(_vary_on_htmx)
     app.context_processor(_navigation)
 
@@ -135,12 +134,16 @@ def fiche_url(fiche_id: str) -> str:
     return frame_urls()["fiche"] + fiche_id
 
 
+HTMX_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+
+
 def wants_fragment() -> bool:
     """True when htmx asks for a piece of page (not when it restores history: that needs the full page)."""
     return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
 
 
 def _vary_on_htmx(response):
-    # The same URL answers a full page or a fragment: caches must keep them apart.
-    response.vary.add("HX-Request")
+    # The same URL answers a full page or a fragment (a history restore gets the full page): caches, the
+    # browser's own included, must keep them apart.
+    response.vary.update(HTMX_HEADERS)
     return response

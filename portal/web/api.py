@@ -2,8 +2,7 @@
 
 from flask import Blueprint, abort, jsonify
 
-from portal.content import current_catalog
-from portal.store import filter_fiche_ids
+from portal.serving import current_catalog, current_version
 from portal.web.directory import read_filters
 from portal.web.errors import FicheNotFound
 
@@ -23,7 +22,7 @@ def fiche_json(fiche) -> dict:
 def fiches():
     """All fiches (same filters as /fiches)."""
     filters, notices = read_filters()
-    ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
+    ids = current_version().fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
     catalog = current_catalog()
     return jsonify(
         {

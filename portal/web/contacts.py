@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
-from portal.content import current_catalog
-from portal.places import Candidate, Resolution, resolve_place
+from portal.places import Candidate, Resolution
+from portal.serving import current_catalog, resolve_place
 from portal.web import wants_fragment
 
 bp = Blueprint("contacts", __name__)

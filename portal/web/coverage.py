@@ -1,27 +1,16 @@
 """/couverture and /api/couverture: for each département and acteur, what the portal knows, in the open."""
 
-import threading
-
 from flask import Blueprint, jsonify, render_template
 
-from portal.content import current_catalog
 from portal.coverage import LEVELS, Coverage, coverage
-from portal.places import current_places
+from portal.serving import current_catalog, current_places, current_version
 
 bp = Blueprint("coverage", __name__)
 
-_cache: dict[str, Coverage] = {}  # content version -> coverage: a pure function of the version, computed once
-_lock = threading.Lock()
-
 
 def current_coverage() -> Coverage:
-    """The coverage of the served content version."""
-    catalog = current_catalog()
-    with _lock:
-        if catalog.version not in _cache:
-            _cache.clear()  # only the served version is ever asked again
-            _cache[catalog.version] = coverage(catalog, current_places())
-        return _cache[catalog.version]
+    """The coverage of the served content version: a pure function of it, computed once."""
+    return current_version().derived("couverture", lambda: coverage(current_catalog(), current_places()))
 
 
 @bp.get("/couverture")

@@ -3,11 +3,10 @@ data·inclusion API (`page`, `size`; answer `items`, `total`, `page`, `size`, `p
 
 from math import ceil
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 
-from portal.content import current_catalog
 from portal.data_inclusion import Directory, publish
-from portal.places import current_places
+from portal.serving import current_catalog, current_places, current_version
 
 bp = Blueprint("data_inclusion", __name__, url_prefix="/api/data-inclusion")
 
@@ -30,13 +29,9 @@ def _directory() -> Directory:
     """Built once per content version and address of the portal (the items carry absolute fiche links)."""
     catalog = current_catalog()
     prefix = url_for("directory.fiche_detail", fiche_id="x", _external=True)[:-1]
-    cache = current_app.extensions.setdefault("portal_data_inclusion", {})
-    key = (catalog.version, prefix)
-    if key not in cache:
-        if len(cache) > 8:  # a few versions and proxy prefixes at most; never grow without bound
-            cache.clear()
-        cache[key] = publish(catalog, lambda fiche_id: prefix + fiche_id, _departements_of)
-    return cache[key]
+    # Host names are a trusted few (PORTAL_TRUSTED_HOSTS), so are the prefixes kept with the version.
+    make = lambda: publish(catalog, lambda fiche_id: prefix + fiche_id, _departements_of)  # noqa: E731
+    return current_version().derived(f"data-inclusion {prefix}", make)
 
 
 def _departements_of(region: str) -> list[str]:

@@ -3,10 +3,9 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from portal.contacts import contacts_for, national_group
-from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
 from portal.places import MAX_PLACE_CHARS
-from portal.store import filter_fiche_ids
+from portal.serving import current_catalog, current_version
 from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
 from portal.web.errors import FicheNotFound
@@ -39,7 +38,7 @@ def read_filters() -> tuple[dict[str, str], list[str]]:
 def fiche_list():
     """All fiches, narrowed by kind, étape and public (query string; htmx swaps the list only)."""
     filters, notices = read_filters()
-    ids = filter_fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
+    ids = current_version().fiche_ids(filters.get("type"), filters.get("etape"), filters.get("public"))
     fiches = [fiche for fiche in current_catalog().fiches.values() if fiche.id in ids]
     lieu = clean(request.args.get("lieu", ""), MAX_PLACE_CHARS)
     fiches, notice = narrow_to_place(fiches, lieu)

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from portal import accounts
-from portal.content import current_catalog
+from portal.counts import result_counts
 from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
 from portal.review import due_items, editor_notes
+from portal.serving import current_catalog
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
-from portal.trees import result_counts
 from portal.web.csrf import check_csrf
 from portal.web.rate_limits import limit_rate
 from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES

@@ -2,15 +2,13 @@
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from flask import Flask
 from markupsafe import Markup, escape
 
 from portal.contacts import PORTEE_LABELS
-from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, QUAND, RQTH_LABELS, TYPES, Fiche
-from portal.places import current_places
+from portal.serving import current_catalog, current_places, current_version
 from portal.web.coverage import current_coverage
 from portal.zones import zone_names
 
@@ -57,33 +55,34 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
 
 
-@lru_cache(maxsize=4)
-def _abbreviations(version: str) -> tuple[re.Pattern | None, dict[str, str]]:
+def _glossary_acronyms() -> tuple[re.Pattern | None, dict[str, str], dict[str, Markup]]:
+    """The pattern of the glossary's acronyms, their definitions, and the texts already marked up (content texts
+    are few and fixed per version: the regex work is done once per text, not once per page view)."""
     acronyms = {
         terme.terme: terme.definition
         for terme in current_catalog().glossaire
         if re.fullmatch(r"[A-ZÉ][A-ZÉ0-9/]{1,9}", terme.terme)
     }
     if not acronyms:
-        return None, {}
+        return None, {}, {}
     alternatives = "|".join(re.escape(term) for term in sorted(acronyms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w/])({alternatives})(?![\w/])"), acronyms
+    return re.compile(rf"(?<![\w/])({alternatives})(?![\w/])"), acronyms, {}
 
 
 def with_abbr(text: str) -> Markup:
     """Escape `text`, then wrap each glossary acronym in <abbr title="…">."""
-    return _with_abbr(current_catalog().version, text)
-
-
-# Content texts are few and fixed per version: the regex work is done once per text, not once per page view.
-# typed=True: a Markup and a str of the same characters are escaped differently.
-@lru_cache(maxsize=8192, typed=True)
-def _with_abbr(version: str, text: str) -> Markup:
-    pattern, acronyms = _abbreviations(version)
-    escaped = str(escape(text))
-    if pattern is None:
-        return Markup(escaped)
-    return Markup(pattern.sub(lambda m: f'<abbr title="{escape(acronyms[m.group(1)])}">{m.group(1)}</abbr>', escaped))
+    pattern, acronyms, done = current_version().derived("sigles", _glossary_acronyms)
+    # A Markup and a str of the same characters are escaped differently: the type is part of the key.
+    key = (type(text), text)
+    found = done.get(key)
+    if found is None:
+        escaped = str(escape(text))
+        if pattern is not None:
+            escaped = pattern.sub(
+                lambda m: f'<abbr title="{escape(acronyms[m.group(1)])}">{m.group(1)}</abbr>', escaped
+            )
+        found = done[key] = Markup(escaped)
+    return found
 
 
 def tel_href(number: str) -> str:

@@ -4,8 +4,8 @@ from itertools import groupby
 
 from flask import Blueprint, jsonify, render_template, url_for
 
-from portal.content import current_catalog
 from portal.models import Terme
+from portal.serving import current_catalog
 from portal.text import sort_key
 
 bp = Blueprint("glossary", __name__)

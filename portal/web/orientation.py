@@ -5,9 +5,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
-from portal.content import current_catalog
 from portal.counts import count_result
 from portal.models import QUAND, Arbre
+from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
 from portal.web.orientation_contacts import add_contacts, result_fiches

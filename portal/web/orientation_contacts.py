@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
 from portal.models import Fiche, Ligne
-from portal.places import Departement, resolve_place
+from portal.places import Departement
+from portal.serving import resolve_place
 from portal.walk import Walk, result_lines, visit_order
 from portal.zones import applies_in
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.contacts import national_group
-from portal.content import current_catalog
 from portal.models import Contact, Fiche
+from portal.serving import current_catalog
 from portal.walk import Walk
 from portal.web.orientation_contacts import ActeurToCall, add_contacts, by_acteur, result_fiches
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from portal.content import current_catalog
 from portal.feedback import REASONS, TEXT_MAX, clean_text, save_report
 from portal.patient_data import patient_data_problem
+from portal.serving import current_catalog
 from portal.store import get_session
 from portal.web import wants_fragment
 from portal.web.csrf import check_csrf

@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from portal.content import current_catalog
 from portal.models import ETAPES, PUBLICS, TYPES
 from portal.places import MAX_PLACE_CHARS
-from portal.search import SearchResult, current_search
+from portal.search import SearchResult
+from portal.serving import current_catalog, current_search
 from portal.text import clean
 from portal.web import wants_fragment
 from portal.web.directory import narrow_to_place, read_filters

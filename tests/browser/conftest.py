@@ -42,7 +42,7 @@ def live_app(tmp_path_factory):
             "CONTENT_DIR": str(FIXTURES / "content"),
             "TREES_DIR": str(FIXTURES / "trees"),
             "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "INDEX_DIR": str(folder / "index"),
+            "VERSIONS_DIR": str(folder / "index"),
             "SECRET_KEY": "browser-tests",
             "REPORTS_PER_HOUR": 1000,
             "LOGINS_PER_15_MIN": 1000,
@@ -92,7 +92,7 @@ def real_live_server(tmp_path_factory) -> Iterator[str]:
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "INDEX_DIR": str(folder / "index"),
+            "VERSIONS_DIR": str(folder / "index"),
             "SECRET_KEY": "browser-tests",
         }
     )

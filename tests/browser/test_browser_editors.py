@@ -137,7 +137,7 @@ def test_preview_reloads_a_change_saved_before_its_first_look(serve_app, page_at
             "CONTENT_DIR": str(tmp_path / "content"),
             "TREES_DIR": str(tmp_path / "trees"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "INDEX_DIR": str(tmp_path / "index"),
+            "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "preview-test",
         }
     )

@@ -1,0 +1,189 @@
+"""One content version: everything served from the content files, built once, stored, opened without YAML.
+
+A version is stored in its own folder of the versions folder (PORTAL_VERSIONS_DIR), named by the hash of the
+content files and of the code that reads them:
+
+    versions/
+      3d820e2d4d8144bd-5f0c2a91/   the catalog (pickled, already validated) and the search index
+      places-<dataset>.json        the communes lookup (a function of the official dataset, not of the content)
+      current                      the last version built without errors: served when the files on disk are broken
+      build.lock                   one build at a time among the processes sharing the folder
+
+A folder appears whole or not at all (built under a temporary name, then renamed); it never changes after.
+"""
+
+import fcntl
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from portal.catalog import Catalog, content_version, load_catalog
+from portal.config import ROOT
+from portal.places import Places, load_places, write_lookup
+from portal.search import SearchIndex, write_index
+
+CATALOG_FILE = "catalog.pickle"
+CURRENT_FILE = "current"
+KEPT = 3  # versions kept besides the current one: a worker may still serve an older one until it swaps
+
+
+@dataclass(frozen=True, eq=False)
+class ContentVersion:
+    """The catalog, its search index, its facets and the places: one immutable whole, pinned to each request."""
+
+    id: str  # the stored folder's name: content hash and code stamp
+    catalog: Catalog
+    search: SearchIndex
+    places: Places
+    facets: dict[str, dict[str, frozenset[str]]]  # "type" | "etape" | "public" -> value -> fiche ids
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def derived(self, name: str, make: Callable[[], Any]) -> Any:
+        """What a page computes from the version alone (the coverage table, the data·inclusion lists), made
+        once and dropped with the version."""
+        with self._lock:
+            if name not in self._derived:
+                self._derived[name] = make()
+            return self._derived[name]
+
+    def fiche_ids(self, kind: str | None = None, etape: str | None = None, public: str | None = None) -> set[str]:
+        """Ids of the fiches matching every given filter (all fiches when none is given)."""
+        sets = [
+            self.facets[name].get(value, frozenset())
+            for name, value in (("type", kind), ("etape", etape), ("public", public))
+            if value
+        ]
+        return set.intersection(*map(set, sets)) if sets else set(self.catalog.fiches)
+
+
+def facets_of(catalog: Catalog) -> dict[str, dict[str, frozenset[str]]]:
+    """Per filter and value, the ids of the fiches that have it."""
+    found: dict[str, dict[str, set[str]]] = {"type": {}, "etape": {}, "public": {}}
+    for fiche in catalog.fiches.values():
+        found["type"].setdefault(fiche.type, set()).add(fiche.id)
+        for etape in fiche.etapes:
+            found["etape"].setdefault(etape, set()).add(fiche.id)
+        for public in fiche.publics:
+            found["public"].setdefault(public, set()).add(fiche.id)
+    return {name: {value: frozenset(ids) for value, ids in values.items()} for name, values in found.items()}
+
+
+@cache
+def code_stamp() -> str:
+    """The hash of the code, templates and static files and of the libraries' versions: a stored catalog is
+    pickled Python objects, readable only by the code that wrote it; a page's ETag must change with the code."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(sys.version.encode())
+    for package in ("pydantic", "whoosh-reloaded", "flask", "jinja2"):
+        digest.update(f"{package}={version(package)}".encode())
+    for folder in (ROOT / "portal", ROOT / "templates", ROOT / "static"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix not in (".pyc", ".map"):
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def version_id(content_dir: str | Path, trees_dir: str | Path | None) -> str:
+    """The name of the version the files on disk would make (hashing them, no parsing: 4 ms on the real content)."""
+    return f"{content_version(Path(content_dir), Path(trees_dir) if trees_dir else None)}-{code_stamp()}"
+
+
+@contextmanager
+def build_lock(versions_dir: Path) -> Iterator[None]:
+    """One build at a time among the processes sharing `versions_dir` (workers starting together, `portal build`)."""
+    versions_dir.mkdir(parents=True, exist_ok=True)
+    with open(versions_dir / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def is_stored(versions_dir: Path, version: str) -> bool:
+    return (versions_dir / version / CATALOG_FILE).exists()
+
+
+def ensure_version(
+    content_dir: str | Path, trees_dir: str | Path | None, versions_dir: str | Path, places_data_dir: str | Path
+) -> str:
+    """The id of the stored version of the files on disk, built first if needed (ContentError, in French, when
+    they are broken). Another process building the same files at the same time builds it only once."""
+    versions_dir = Path(versions_dir)
+    wanted = version_id(content_dir, trees_dir)
+    if not is_stored(versions_dir, wanted):
+        with build_lock(versions_dir):
+            if not is_stored(versions_dir, wanted):
+                catalog = load_catalog(content_dir, trees_dir)
+                # Saved while we read: the folder takes the name of what was read, the next look sees the rest.
+                wanted = f"{catalog.version}-{code_stamp()}"
+                _store(versions_dir, wanted, catalog)
+            write_lookup(places_data_dir, versions_dir)
+            _publish(versions_dir, wanted)
+            _prune(versions_dir)
+    elif last_good(versions_dir) != wanted:
+        with build_lock(versions_dir):
+            _publish(versions_dir, wanted)
+    return wanted
+
+
+def _store(versions_dir: Path, version: str, catalog: Catalog) -> None:
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=versions_dir))
+    try:
+        write_index(building / "search", catalog)
+        (building / CATALOG_FILE).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        if (versions_dir / version).exists():  # an incomplete folder (a build killed before it was renamed)
+            shutil.rmtree(versions_dir / version)
+        os.rename(building, versions_dir / version)  # atomic: readers see no version or a whole one
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _publish(versions_dir: Path, version: str) -> None:
+    draft = versions_dir / f".{CURRENT_FILE}.{os.getpid()}"
+    draft.write_text(version + "\n")
+    os.replace(draft, versions_dir / CURRENT_FILE)
+
+
+def last_good(versions_dir: str | Path) -> str | None:
+    """The last version built without errors, if it is still stored."""
+    try:
+        version = (Path(versions_dir) / CURRENT_FILE).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return version if is_stored(Path(versions_dir), version) else None
+
+
+def _prune(versions_dir: Path) -> None:
+    current = last_good(versions_dir)
+    others = [p for p in versions_dir.iterdir() if p.is_dir() and p.name != current]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def open_version(versions_dir: str | Path, version: str, places_data_dir: str | Path) -> ContentVersion:
+    """The stored `version`, ready to serve: no YAML read, no check run again."""
+    folder = Path(versions_dir) / version
+    catalog = pickle.loads((folder / CATALOG_FILE).read_bytes())  # written by this code (see code_stamp)
+    return ContentVersion(
+        id=version,
+        catalog=catalog,
+        search=SearchIndex(folder / "search", catalog),
+        places=load_places(places_data_dir, versions_dir),
+        facets=facets_of(catalog),
+    )

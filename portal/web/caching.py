@@ -1,0 +1,139 @@
+"""Public pages are a function of the content version and the URL: each carries an ETag and Cache-Control, a
+repeat (`If-None-Match`) is answered 304 before any rendering, so that a browser or a reverse proxy serves it,
+and each worker keeps the pages it rendered last (PORTAL_PAGE_CACHE_MB) to serve them again as a file."""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, Response, current_app, g, request
+
+from portal.counts import count_result
+from portal.serving import current_version
+from portal.web import HTMX_HEADERS, wants_fragment
+
+# The areas whose pages depend on nothing but the version and the URL: no session, no form token, no editor.
+PUBLIC_BLUEPRINTS = frozenset(
+    {
+        "directory",
+        "api",
+        "orientation",
+        "orientation_api",
+        "search",
+        "contacts",
+        "coverage",
+        "data_inclusion",
+        "glossary",
+    }
+)
+
+
+def page_etag() -> str | None:
+    """The ETag of this request's page, or None when the page is not public. The day is part of it: a fiche
+    due for review on a date reads differently the day after, within the same version."""
+    if request.method not in ("GET", "HEAD") or request.blueprint not in PUBLIC_BLUEPRINTS:
+        return None
+    served = current_app.extensions.get("portal_version") and current_version()
+    if served is None:
+        return None
+    key = "\0".join(
+        (
+            served.id,
+            date.today().isoformat(),
+            request.host,
+            request.script_root,
+            request.full_path,
+            "fragment" if wants_fragment() else "page",
+        )
+    )
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered public page, as sent, and the result it counted (an orientation result shown)."""
+
+    body: bytes
+    mimetype: str
+    counted: tuple[str, str] | None
+
+
+class PageCache:
+    """The pages a worker rendered last, keyed by ETag, within `limit` bytes; the oldest used go first."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self._pages: OrderedDict[str, Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> Page | None:
+        with self._lock:
+            page = self._pages.get(etag)
+            if page is not None:
+                self._pages.move_to_end(etag)
+            return page
+
+    def put(self, etag: str, page: Page) -> None:
+        if len(page.body) * 4 > self.limit:  # a page as big as a quarter of the cache is not worth keeping
+            return
+        with self._lock:
+            if etag in self._pages:
+                return
+            self._pages[etag] = page
+            self.size += len(page.body)
+            while self.size > self.limit:
+                _, old = self._pages.popitem(last=False)
+                self.size -= len(old.body)
+
+
+def _answer_repeats() -> Response | None:
+    g.page_etag = etag = page_etag()
+    if etag is None:
+        return None
+    if request.if_none_match.contains_weak(etag):
+        response = current_app.response_class(status=304)
+    else:
+        cache = _page_cache()
+        page = cache.get(etag) if cache else None
+        if page is None:
+            return None
+        if page.counted:
+            count_result(*page.counted)  # served again, shown again: counted as the view would
+        response = current_app.response_class(page.body, mimetype=page.mimetype)
+    _mark(response, etag)
+    response.vary.update(HTMX_HEADERS)
+    return response
+
+
+def _mark(response: Response, etag: str) -> None:
+    response.set_etag(etag, weak=True)
+    response.cache_control.public = True
+    # The editors' preview always asks again: the same address shows the file just saved.
+    response.cache_control.max_age = 0 if current_app.config.get("DEV") else int(current_app.config["CACHE_SECONDS"])
+
+
+def _mark_public_pages(response: Response) -> Response:
+    etag = g.get("page_etag")
+    if etag is not None and response.status_code == 200 and "ETag" not in response.headers:
+        _mark(response, etag)
+        cache = _page_cache()
+        if cache is not None and not response.is_streamed:
+            cache.put(etag, Page(response.get_data(), response.mimetype, g.get("counted_result")))
+    return response
+
+
+def _page_cache() -> PageCache | None:
+    """The pages of the request's version: kept with it, dropped with it (they would never be asked again). None
+    in the editors' preview, where templates change too, or when PORTAL_PAGE_CACHE_MB is 0."""
+    megabytes = current_app.config["PAGE_CACHE_MB"]
+    if megabytes <= 0 or current_app.config.get("DEV"):
+        return None
+    return current_version().derived("pages", lambda: PageCache(megabytes * 1_000_000))
+
+
+def init_app(app: Flask) -> None:
+    """Registered after the version is pinned: the ETag names the version the request sees."""
+    app.before_request(_answer_repeats)
+    app.after_request(_mark_public_pages)

@@ -1,0 +1,117 @@
+"""Public pages carry an ETag of (content version, URL); a repeat is a 304, or comes from the page cache, unrendered."""
+
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import template_rendered
+
+from portal import create_app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RESULT = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste"
+PUBLIC = [
+    "/",
+    "/fiches/crpe",
+    "/fiches?etape=reprise",
+    "/recherche?q=essai",
+    "/contacts?lieu=56",
+    RESULT,
+    "/api/fiches",
+    "/glossaire",
+    "/couverture",
+]
+
+
+@contextmanager
+def renders(app):
+    rendered = []
+    record = lambda sender, template, context, **extra: rendered.append(template.name)  # noqa: E731
+    template_rendered.connect(record, app)
+    try:
+        yield rendered
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_public_page_carries_an_etag_and_may_be_kept_a_minute(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["ETag"].startswith('W/"')
+    assert response.cache_control.public and response.cache_control.max_age == 60
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_page_asked_again_with_its_etag_is_a_304_without_rendering(app, client, url):
+    etag = client.get(url).headers["ETag"]
+    with renders(app) as rendered:
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.data == b"" and rendered == []
+    assert response.headers["ETag"] == etag
+
+
+def test_each_address_and_each_piece_of_page_has_its_own_etag(client):
+    etags = {client.get(url).headers["ETag"] for url in PUBLIC}
+    assert len(etags) == len(PUBLIC)
+    fragment = client.get("/fiches?etape=reprise", headers={"HX-Request": "true"})
+    assert fragment.headers["ETag"] != client.get("/fiches?etape=reprise").headers["ETag"]
+    assert "HX-Request" in fragment.headers["Vary"]
+    # Going back, htmx asks for the whole page at the same address: the browser must not reuse the fragment.
+    restore = client.get("/fiches?etape=reprise", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "HX-History-Restore-Request" in fragment.headers["Vary"]
+    assert restore.headers["ETag"] not in {fragment.headers["ETag"]} and "<h1" in restore.text
+
+
+def test_a_new_content_version_makes_new_etags(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    settings = {
+        "TESTING": True,
+        "CONTENT_DIR": str(content),
+        "TREES_DIR": str(FIXTURES / "trees"),
+        "SECRET_KEY": "t",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    old = create_app(settings).test_client()
+    etag = old.get("/fiches/crpe").headers["ETag"]
+    fiche = content / "dispositifs" / "essai-encadre.yaml"
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("titre: Essai encadré", "titre: Essai"), "utf-8")
+    new = create_app(settings).test_client()
+    response = new.get("/fiches/crpe", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag  # the page links the new title
+
+
+@pytest.mark.parametrize("url", ["/signaler/crpe", "/editeurs/connexion"])
+def test_pages_with_a_form_or_a_session_are_never_public(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "ETag" not in response.headers and not response.cache_control.public
+
+
+def test_a_page_shown_again_comes_from_the_page_cache(app, client):
+    first = client.get("/fiches/crpe")
+    with renders(app) as rendered:
+        again = client.get("/fiches/crpe")
+    assert rendered == [] and again.data == first.data
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def fixture_app(**settings):
+    """The portal on the fixture content with `settings` (its database in the test's instance folder)."""
+    base = {"TESTING": True, "CONTENT_DIR": str(FIXTURES / "content"), "TREES_DIR": str(FIXTURES / "trees")}
+    return create_app({**base, "SECRET_KEY": "t", **settings})
+
+
+def test_without_page_cache_each_page_is_rendered():
+    app = fixture_app(PAGE_CACHE_MB=0)
+    client = app.test_client()
+    client.get("/fiches/crpe")
+    with renders(app) as rendered:
+        client.get("/fiches/crpe")
+    assert rendered
+
+
+def test_the_preview_always_asks_again():
+    assert fixture_app(DEV=True).test_client().get("/fiches/crpe").cache_control.max_age == 0

@@ -1,0 +1,186 @@
+"""Content versions: built once by `portal build`, opened without YAML, pinned to each request, swapped whole."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect
+
+import portal.version
+from portal import create_app
+from portal.cli import main
+from portal.serving import current_catalog, current_version, refresh
+from portal.version import KEPT, code_stamp, last_good
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def content(tmp_path):
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    shutil.copytree(FIXTURES / "trees", tmp_path / "trees")
+    return tmp_path / "content"
+
+
+def settings(content: Path, tmp_path: Path, **more) -> dict:
+    return {
+        "TESTING": True,
+        "CONTENT_DIR": str(content),
+        "TREES_DIR": str(content.parent / "trees"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VERSIONS_DIR": str(tmp_path / "versions"),
+        "SECRET_KEY": "test",
+        **more,
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def build(content: Path, versions: Path):
+    return CliRunner().invoke(
+        main,
+        ["build", "--contenu", str(content), "--arbres", str(content.parent / "trees")],
+        env={"PORTAL_VERSIONS_DIR": str(versions)},
+    )
+
+
+def test_portal_build_stores_one_version_and_names_it_the_last_good_one(content, tmp_path):
+    versions = tmp_path / "versions"
+    result = build(content, versions)
+    assert result.exit_code == 0, result.output
+    [folder] = [p for p in versions.iterdir() if p.is_dir()]
+    assert f"Version {folder.name} prête" in result.output and "fiches" in result.output
+    assert folder.name.endswith(code_stamp())  # a version stored by other code is never opened by this one
+    assert last_good(versions) == folder.name
+    assert (folder / "catalog.pickle").exists() and (folder / "search" / "meta.json").exists()
+    assert list(versions.glob("places-*.json"))  # the communes lookup, beside the versions
+    stamp = (folder / "catalog.pickle").stat().st_mtime_ns
+    assert build(content, versions).exit_code == 0  # the same files: nothing built again
+    assert (folder / "catalog.pickle").stat().st_mtime_ns == stamp
+
+
+def test_portal_build_on_broken_content_says_what_and_changes_nothing(content, tmp_path):
+    versions = tmp_path / "versions"
+    assert build(content, versions).exit_code == 0
+    served = last_good(versions)
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    result = build(content, versions)
+    assert result.exit_code == 1
+    assert "dispositifs/crpe.yaml:" in result.output and "rien n'a changé" in result.output
+    assert last_good(versions) == served and len([p for p in versions.iterdir() if p.is_dir()]) == 1
+
+
+def test_a_worker_opens_the_built_version_without_reading_yaml(content, tmp_path, monkeypatch):
+    assert build(content, tmp_path / "versions").exit_code == 0
+
+    def no_yaml(*args):
+        raise AssertionError("the YAML files were read again")
+
+    monkeypatch.setattr(portal.version, "load_catalog", no_yaml)
+    client = create_app(settings(content, tmp_path)).test_client()
+    assert "<h1>Essai encadré" in client.get("/fiches/essai-encadre").text
+
+
+def test_the_stored_catalog_is_the_checked_one(content, tmp_path):
+    from portal.catalog import load_catalog
+
+    app = create_app(settings(content, tmp_path))
+    stored = app.extensions["portal_version"].catalog
+    loaded = load_catalog(content, content.parent / "trees")
+    assert stored.fiches == loaded.fiches and list(stored.fiches) == list(loaded.fiches)
+    assert stored.trees == loaded.trees and stored.territoires == loaded.territoires
+    assert stored.version == loaded.version and stored.warnings == loaded.warnings
+
+
+def test_a_request_keeps_the_version_it_started_with(content, tmp_path):
+    app = create_app(settings(content, tmp_path))
+    with app.test_request_context("/fiches/essai-encadre"):
+        app.preprocess_request()  # pins the served version
+        first = current_version()
+        edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+        assert refresh(app) is True  # a newer version is served from now on…
+        assert current_version() is first  # …but not to the request already running
+        assert current_catalog().fiches["essai-encadre"].titre == "Essai encadré"
+    assert "<h1>Essai encadré (v2)" in app.test_client().get("/fiches/essai-encadre").text
+
+
+def test_two_workers_on_two_versions_each_answer_from_their_own(content, tmp_path):
+    # The bug this replaces: SQL tables held one version for all workers, so a worker serving version 1
+    # answered /api/fiches?etape=… from version 2.
+    old = create_app(settings(content, tmp_path)).test_client()
+    edit(content / "dispositifs" / "essai-encadre.yaml", "etapes: [pendant-arret]", "etapes: [pendant-arret, reprise]")
+    new = create_app(settings(content, tmp_path)).test_client()
+    for client, expected in ((old, False), (new, True)):
+        listed = client.get("/api/fiches?etape=reprise").get_json()
+        version = listed["version"]
+        assert ("essai-encadre" in {f["id"] for f in listed["fiches"]}) is expected
+        assert ("reprise" in client.get("/api/fiches/essai-encadre").get_json()["etapes"]) is expected
+        assert ("/fiches/essai-encadre" in client.get("/fiches?etape=reprise").text) is expected
+        assert client.get("/api/fiches").get_json()["version"] == version
+    assert old.get("/api/fiches").get_json()["version"] != new.get("/api/fiches").get_json()["version"]
+
+
+def test_workers_starting_together_build_the_version_once(content, tmp_path, monkeypatch):
+    from portal.catalog import load_catalog
+
+    loads = []
+
+    def counted(*args):
+        loads.append(1)
+        return load_catalog(*args)
+
+    monkeypatch.setattr(portal.version, "load_catalog", counted)
+    apps, errors = [], []
+
+    def start():
+        try:
+            apps.append(create_app(settings(content, tmp_path)))
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(apps) == 3 and len(loads) == 1
+    assert len({app.extensions["portal_version"].id for app in apps}) == 1
+
+
+def test_broken_files_at_start_serve_the_last_good_version(content, tmp_path, capsys):
+    create_app(settings(content, tmp_path))
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    client = create_app(settings(content, tmp_path)).test_client()  # a worker restarted on broken files
+    assert "<h1>Essai encadré</h1>" in client.get("/fiches/essai-encadre").text
+    assert "crpe.yaml" in capsys.readouterr().err
+
+
+def test_old_versions_are_removed_but_the_last_few_kept(content, tmp_path):
+    versions = tmp_path / "versions"
+    fiche = content / "dispositifs" / "essai-encadre.yaml"
+    for n in range(KEPT + 3):
+        edit(fiche, "titre: Essai encadré", f"titre: Essai encadré {n}")
+        assert build(content, versions).exit_code == 0
+        edit(fiche, f"titre: Essai encadré {n}", "titre: Essai encadré")
+    folders = [p for p in versions.iterdir() if p.is_dir()]
+    assert len(folders) == KEPT + 1 and last_good(versions) in {p.name for p in folders}
+
+
+def test_the_database_holds_only_what_users_write(content, tmp_path):
+    app = create_app(settings(content, tmp_path))
+    tables = set(inspect(app.extensions["portal_engine"]).get_table_names())
+    assert not tables & {"fiche", "fiche_etape", "fiche_public", "contact", "content_meta"}
+
+
+def test_production_reload_runs_in_a_thread_of_each_worker(content, tmp_path):
+    app = create_app(settings(content, tmp_path, RELOAD_SECONDS=30))
+    app.test_client().get("/")
+    watchers = [t for t in threading.enumerate() if t.name == "portal-content-watcher"]
+    assert watchers and all(t.daemon for t in watchers)
