@@ -19,9 +19,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal import cli, web
     from portal.content import install_content
+    from portal.migrations import upgrade_database
     from portal.web import dev
 
     dev.init_app(app)  # first: the preview fingerprints the files before they are loaded
+    # Before the content: revision 0002 drops the tables earlier versions derived from it.
+    upgrade_database(app.config["DATABASE_URL"])
     install_content(app)
     web.init_app(app)
     cli.init_app(app)
