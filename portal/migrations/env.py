@@ -5,10 +5,21 @@ import os
 
 from alembic import context
 from sqlmodel import SQLModel
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 from portal import accounts, counts, feedback  # noqa: F401 (their tables make the models compared)
 from portal.migrations import include_object
 from portal.store import make_engine
+
+
+def render_item(kind: str, obj, _context) -> str | bool:
+    """SQLModel's own column types written as the SQLAlchemy types they stand for, so that a generated revision
+    needs no import of sqlmodel (and does not change when sqlmodel does)."""
+    if kind == "type" and isinstance(obj, AutoString):
+        return "sa.String()"
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations(connection) -> None:
@@ -18,6 +29,7 @@ def run_migrations(connection) -> None:
         include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters a table by copying it
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
