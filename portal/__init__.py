@@ -5,10 +5,12 @@ from flask import Flask
 from portal.config import ROOT, settings_from_env
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app: settings from the environment, then `config` (tests), then content and routes."""
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: settings from the environment, then `config` (tests), then content and routes; the
+    instance folder (what the app writes) is instance/ unless `instance_path` is given."""
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

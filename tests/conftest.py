@@ -19,7 +19,8 @@ def app(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "INDEX_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
-        }
+        },
+        instance_path=str(tmp_path / "instance"),
     )
     yield app
 
@@ -38,7 +39,8 @@ def client_on(tmp_path):
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
                 "INDEX_DIR": str(tmp_path / "index"),
                 "SECRET_KEY": "test",
-            }
+            },
+            instance_path=str(tmp_path / "instance"),
         )
         return app.test_client()
 
@@ -55,7 +57,8 @@ def real_client(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
             "INDEX_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
-        }
+        },
+        instance_path=str(tmp / "instance"),
     )
     return app.test_client()
 
