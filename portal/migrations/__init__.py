@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, select
 
+from portal.config import private_file
+
 HERE = Path(__file__).resolve().parent
 
 # Tables of the content derived by earlier versions, rebuilt from the YAML files: revision 0002 drops them, and
@@ -73,7 +75,9 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
         with _IN_PROCESS:
             yield
         return
-    with open(f"{database}.migrations.lock", "a") as handle:
+    lock = Path(f"{database}.migrations.lock")
+    private_file(lock)  # empty, but beside a private base: private too
+    with open(lock, "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # per open file: threads of one process wait for each other too
         try:
             yield
