@@ -40,9 +40,6 @@ class SessionGeneration(SQLModel, table=True):
     generation: int = 0
 
 
-TABLES = (EditorAccount, SessionGeneration)
-
-
 class AccountError(ValueError):
     """A refused account change, explained in French."""
 

@@ -13,7 +13,6 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from portal.feedback import create_tables
 from portal.serving import current_catalog
 from portal.sql_counter import increment
 
@@ -108,10 +107,10 @@ os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def init_app(app: Flask) -> None:
-    """Create the count table if missing, and the app's buffer."""
-    engine = app.extensions["portal_engine"]
-    create_tables(engine, (OrientationCount,))
-    app.extensions["portal_counts"] = CountBuffer(engine, app.config.get("COUNTS_SECONDS", 60.0))
+    """Give the app its buffer of counts."""
+    app.extensions["portal_counts"] = CountBuffer(
+        app.extensions["portal_engine"], app.config.get("COUNTS_SECONDS", 60.0)
+    )
 
 
 def count_result(tree: str, node: str) -> None:

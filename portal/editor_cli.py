@@ -1,4 +1,4 @@
-"""The editors' and operators' commands: schema, revue, liens, serve, retours, editeur."""
+"""The editors' and operators' commands: schema, revue, liens, serve, retours, migrer, editeur."""
 
 import sys
 from datetime import date
@@ -10,18 +10,25 @@ from portal.cli_options import content_option, trees_option
 from portal.config import ROOT
 
 
-def store_session():
-    """A session on the portal's database (DATABASE_URL), without loading the content: an operator manages
-    accounts and reports even while the content is broken."""
+def database_url() -> str:
+    """The portal's database (DATABASE_URL, else the instance folder's SQLite file), read as the portal does."""
     from flask import Flask
+
+    from portal.config import settings_from_env
+
+    return settings_from_env(Flask("portal").instance_path)["DATABASE_URL"]
+
+
+def store_session():
+    """A session on the portal's database, brought up to date, without loading the content: an operator manages
+    accounts and reports even while the content is broken."""
     from sqlmodel import Session
 
-    from portal import accounts, feedback
-    from portal.config import settings_from_env
+    from portal.migrations import upgrade
     from portal.store import make_engine
 
-    engine = make_engine(settings_from_env(Flask("portal").instance_path)["DATABASE_URL"])
-    feedback.create_tables(engine, feedback.TABLES + accounts.TABLES)
+    engine = make_engine(database_url())
+    upgrade(engine)
     return Session(engine)
 
 
@@ -193,6 +200,20 @@ def reports_command(etat: str, close_id: int | None, editor: str) -> None:
     click.echo(f"{len(reports)} signalement(s) {'' if etat == 'tous' else etat + '(s)'}".rstrip() + ".")
 
 
+@click.command("migrer")
+def migrate_command() -> None:
+    """Mettre la base (DATABASE_URL) à la dernière version de ses tables : signalements, limites de débit, comptes
+    des éditeurs, comptes des orientations. Rien n'est perdu ; sans charger le contenu. Le portail le fait aussi à
+    chaque démarrage ; plusieurs instances qui démarrent ensemble migrent chacune à son tour."""
+    from portal.migrations import upgrade_database
+
+    before, after = upgrade_database(database_url())
+    if before == after:
+        click.echo(f"La base est déjà à jour (révision {after}).")
+    else:
+        click.echo(f"Base mise à jour : révision {before or 'aucune'} -> {after}.")
+
+
 @click.group("editeur")
 def editor_group() -> None:
     """Gérer les comptes des éditeurs (espace /editeurs)."""
@@ -242,4 +263,12 @@ def editor_list() -> None:
     click.echo(f"{len(names)} compte(s).")
 
 
-COMMANDS = (schema_command, review_command, links_command, serve_command, reports_command, editor_group)
+COMMANDS = (
+    schema_command,
+    review_command,
+    links_command,
+    serve_command,
+    reports_command,
+    migrate_command,
+    editor_group,
+)

@@ -9,7 +9,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func
+from sqlalchemy import func
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Field, Session, SQLModel, delete, select
 
@@ -32,7 +32,7 @@ class Report(SQLModel, table=True):
 
     __tablename__ = "report"
     id: int | None = Field(default=None, primary_key=True)
-    # No foreign key to the fiche table: that table is derived and wiped on each content version.
+    # No foreign key: the fiches live in the content files, not in the database.
     fiche_id: str = Field(index=True)
     contact: str | None = None  # the contact's name when the report is about one contact
     reason: str
@@ -53,20 +53,6 @@ class RateCount(SQLModel, table=True):
     client: str = Field(primary_key=True)
     window_start: int = Field(primary_key=True)  # in seconds since 1970 (UTC)
     count: int = 0
-
-
-TABLES = (Report, RateCount)
-
-
-def create_tables(engine: Engine, tables=TABLES) -> None:
-    """Create the persistent tables if missing (workers may race on PostgreSQL: the loser tries again)."""
-    for attempt in range(3):
-        try:
-            SQLModel.metadata.create_all(engine, tables=[table.__table__ for table in tables])
-            return
-        except DatabaseError:
-            if attempt == 2:
-                raise
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -76,6 +76,7 @@ def app(tmp_path):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "VERSIONS_DIR": str(tmp_path / "index"),
             "SECRET_KEY": "test",
+            "INSTANCE_DIR": str(tmp_path / "instance"),
         }
     )
     yield app
@@ -95,6 +96,7 @@ def client_on(tmp_path):
                 "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
                 "VERSIONS_DIR": str(tmp_path / "index"),
                 "SECRET_KEY": "test",
+                "INSTANCE_DIR": str(tmp_path / "instance"),
             }
         )
         return app.test_client()
@@ -112,6 +114,7 @@ def real_client(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
             "VERSIONS_DIR": str(tmp / "index"),
             "SECRET_KEY": "test",
+            "INSTANCE_DIR": str(tmp / "instance"),
         }
     )
     return app.test_client()

@@ -16,10 +16,10 @@ from portal.feedback import (
     close_report,
     count_action,
     count_reports,
-    create_tables,
     list_reports,
     save_report,
 )
+from portal.migrations import upgrade
 from portal.store import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture
 def engine(database_url):
     engine = make_engine(database_url)
-    create_tables(engine)
+    upgrade(engine)
     yield engine
     engine.dispose()
 

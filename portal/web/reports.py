@@ -94,13 +94,10 @@ def report_thanks(fiche_id: str):
 
 
 def init_app(app) -> None:
-    """Register the form, its persistent tables and the template helpers it needs."""
-    from portal import accounts, feedback
+    """Register the form and the template helpers it needs."""
     from portal.review import fiche_review_date, is_overdue
     from portal.web.csrf import csrf_token
 
-    engine = app.extensions["portal_engine"]
-    feedback.create_tables(engine, feedback.TABLES + accounts.TABLES)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         csrf_token=csrf_token, fiche_review_date=fiche_review_date, fiche_is_overdue=is_overdue
