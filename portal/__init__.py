@@ -21,11 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings_from_env(app.instance_path, given=config))
 
     from portal import cli, serving, store, web
-    from portal.migrations import upgrade
     from portal.web import dev
 
-    store.init_app(app)
-    upgrade(app.extensions["portal_engine"])  # the schema of what users write (revision 0002 drops old tables)
+    store.init_app(app)  # the base of what users write, migrated (revision 0002 drops the old content tables)
     dev.init_app(app)  # before the content is served: the watcher fingerprints the files before they are read
     serving.install(app)
     web.init_app(app)

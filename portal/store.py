@@ -5,14 +5,26 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from portal.config import private_file
 
 
 def init_app(app: Flask) -> None:
-    """Open the app's engine (DATABASE_URL) and close each request's session at teardown."""
-    app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
+    """Open the app's engine (DATABASE_URL), bring its tables to the last migration, and close each request's
+    session at teardown. A base that cannot be reached stops the start with a French message, not a traceback."""
+    from portal.migrations import upgrade
+
+    engine = app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
+    try:
+        upgrade(engine)
+    except OperationalError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise SystemExit(
+            f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne."
+        ) from None
     app.teardown_appcontext(close_session)
 
 

@@ -79,6 +79,7 @@ def test_an_ipv6_client_counts_by_its_network():
     assert client_key("s", "pas une adresse") == client_key("s", "pas une adresse")
 
 
+@pytest.mark.slow  # processes racing for several seconds
 def test_concurrent_workers_let_exactly_the_limit_through(database_url):
     processes, each, limit = 4, 8, 10
     start_at = time.time() + 10  # every process has built its app by then: they post together
@@ -94,6 +95,7 @@ def test_concurrent_workers_let_exactly_the_limit_through(database_url):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_processes_submitting_at_once_lose_no_report(database_url):
     processes, each = 4, 15
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:

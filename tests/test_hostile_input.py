@@ -203,6 +203,7 @@ def test_report_form_survives_hostile_fields(client, fields, htmx):
     assert_safe_html(response, " ".join(fields.values()))
 
 
+@pytest.mark.slow  # each example hashes a password
 @HOSTILE
 @given(
     name=st.one_of(hostile_text, st.just(EDITOR)),

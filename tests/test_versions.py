@@ -184,3 +184,11 @@ def test_production_reload_runs_in_a_thread_of_each_worker(content, tmp_path):
     app.test_client().get("/")
     watchers = [t for t in threading.enumerate() if t.name == "portal-content-watcher"]
     assert watchers and all(t.daemon for t in watchers)
+
+
+def test_an_unreachable_database_stops_the_start_in_french(content, tmp_path):
+    # Nothing listens on port 9 of the loopback: the start ends on one French sentence, password hidden.
+    with pytest.raises(
+        SystemExit, match="La base postgresql\\+psycopg://portail:\\*\\*\\*@127.0.0.1:9/portail est injoignable"
+    ):
+        create_app(settings(content, tmp_path, DATABASE_URL="postgresql://portail:secret@127.0.0.1:9/portail"))
