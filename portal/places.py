@@ -83,7 +83,8 @@ def _without_article(key: str) -> str:
 class Places:
     """The compact lookup: départements, names (communes, départements, régions) and codes postaux."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, key: str = ""):
+        self.key = key  # the dataset's: part of every page's ETag, so a new communes dataset changes them
         self.regions: dict[str, str] = data["regions"]  # INSEE code -> name
         self.departements = {
             code: Departement(code, nom, zone, region or "", self.regions.get(region or "", ""))
@@ -249,6 +250,7 @@ def write_lookup(data_dir: str | Path, cache_dir: str | Path) -> Path:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False, encoding="utf-8") as handle:
             json.dump(build_lookup(data_dir), handle, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(handle.name, 0o644)  # readable by the workers' account when an operator ran `portal build`
         os.replace(handle.name, cache)  # atomic: another worker reads a whole file or none
     return cache
 
@@ -259,5 +261,5 @@ def load_places(data_dir: str | Path, cache_dir: str | Path) -> Places:
     with _loading:
         if key not in _loaded:
             cache = write_lookup(data_dir, cache_dir)
-            _loaded[key] = Places(json.loads(cache.read_text(encoding="utf-8")))
+            _loaded[key] = Places(json.loads(cache.read_text(encoding="utf-8")), key)
         return _loaded[key]

@@ -30,7 +30,12 @@ def install(app: Flask) -> None:
     if not refresh(app):
         served = last_good(app.config["VERSIONS_DIR"])
         if served:
-            _serve(app, open_version(app.config["VERSIONS_DIR"], served, app.config["PLACES_DATA_DIR"]))
+            try:
+                _serve(app, open_version(app.config["VERSIONS_DIR"], served, app.config["PLACES_DATA_DIR"]))
+            except OSError as error:
+                raise SystemExit(
+                    f"La dernière version valide ({served[:8]}) ne s'ouvre pas non plus : {error}"
+                ) from None
             print(f"La dernière version valide ({served[:8]}) est servie.", file=sys.stderr)
         elif not app.config.get("DEV"):
             raise SystemExit("Le contenu a des erreurs : corrigez-les (portal check) puis relancez le portail.")
@@ -46,6 +51,16 @@ def refresh(app: Flask) -> bool:
         version = ensure_version(
             config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"], config["PLACES_DATA_DIR"]
         )
+        served = app.extensions.get("portal_version")
+        if served is None or served.id != version:
+            _serve(app, open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"]))
+            if served is not None:
+                print(f"Contenu rechargé : version {version[:8]}.", file=sys.stderr)
+    except OSError as error:  # disk full, a folder that cannot be written or read: the served version stays
+        served = app.extensions.get("portal_version")
+        kept = f"la version {served.id[:8]} reste servie" if served else "aucune version n'est servie"
+        print(f"La version du contenu n'a pas pu être construite ou ouverte ({error}) : {kept}.", file=sys.stderr)
+        return False
     except ContentError as error:
         app.extensions["portal_problems"] = tuple(error.problems)
         errors = [p for p in error.problems if p.severity == "erreur"]
@@ -55,11 +70,6 @@ def refresh(app: Flask) -> bool:
         kept = f"la version {served.id[:8]} reste servie" if served else "aucune version n'est servie"
         print(f"Contenu invalide ({len(errors)} erreur(s)) : {kept}.", file=sys.stderr)
         return False
-    served = app.extensions.get("portal_version")
-    if served is None or served.id != version:
-        _serve(app, open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"]))
-        if served is not None:
-            print(f"Contenu rechargé : version {version[:8]}.", file=sys.stderr)
     app.extensions["portal_problems"] = ()
     return True
 

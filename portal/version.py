@@ -6,7 +6,7 @@ content files and of the code that reads them:
     versions/
       3d820e2d4d8144bd-5f0c2a91/   the catalog (pickled, already validated) and the search index
       places-<dataset>.json        the communes lookup (a function of the official dataset, not of the content)
-      current                      the last version built without errors: served when the files on disk are broken
+      current-5f0c2a91             the last version this code built without errors: served when the files are broken
       build.lock                   one build at a time among the processes sharing the folder
 
 A folder appears whole or not at all (built under a temporary name, then renamed); it never changes after.
@@ -33,7 +33,7 @@ from portal.places import Places, load_places, write_lookup
 from portal.search import SearchIndex, write_index
 
 CATALOG_FILE = "catalog.pickle"
-CURRENT_FILE = "current"
+CURRENT_PREFIX = "current-"  # one pointer per code stamp: code never falls back on a version other code stored
 KEPT = 3  # versions kept besides the current one: a worker may still serve an older one until it swaps
 
 
@@ -128,9 +128,11 @@ def ensure_version(
         with build_lock(versions_dir):
             if not is_stored(versions_dir, wanted):
                 catalog = load_catalog(content_dir, trees_dir)
-                # Saved while we read: the folder takes the name of what was read, the next look sees the rest.
+                # Saved while we read: the folder takes the name of what was read, the next look sees the rest
+                # (what was read may be a version already stored: it is kept as it is).
                 wanted = f"{catalog.version}-{code_stamp()}"
-                _store(versions_dir, wanted, catalog)
+                if not is_stored(versions_dir, wanted):
+                    _store(versions_dir, wanted, catalog)
             write_lookup(places_data_dir, versions_dir)
             _publish(versions_dir, wanted)
             _prune(versions_dir)
@@ -145,6 +147,10 @@ def _store(versions_dir: Path, version: str, catalog: Catalog) -> None:
     try:
         write_index(building / "search", catalog)
         (building / CATALOG_FILE).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        # Readable by the workers' account when another one (an operator, root) ran `portal build`; writable
+        # by its owner only: open_version refuses a catalog others could have changed.
+        for path in (building, *building.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
         if (versions_dir / version).exists():  # an incomplete folder (a build killed before it was renamed)
             shutil.rmtree(versions_dir / version)
         os.rename(building, versions_dir / version)  # atomic: readers see no version or a whole one
@@ -154,15 +160,18 @@ def _store(versions_dir: Path, version: str, catalog: Catalog) -> None:
 
 
 def _publish(versions_dir: Path, version: str) -> None:
-    draft = versions_dir / f".{CURRENT_FILE}.{os.getpid()}"
+    pointer = versions_dir / f"{CURRENT_PREFIX}{code_stamp()}"
+    draft = versions_dir / f".{pointer.name}.{os.getpid()}"
     draft.write_text(version + "\n")
-    os.replace(draft, versions_dir / CURRENT_FILE)
+    draft.chmod(0o644)
+    os.replace(draft, pointer)
+    os.utime(versions_dir / version)  # served again: the last to be pruned, however old it is
 
 
 def last_good(versions_dir: str | Path) -> str | None:
-    """The last version built without errors, if it is still stored."""
+    """The last version this code built without errors, if it is still stored."""
     try:
-        version = (Path(versions_dir) / CURRENT_FILE).read_text().strip()
+        version = (Path(versions_dir) / f"{CURRENT_PREFIX}{code_stamp()}").read_text().strip()
     except FileNotFoundError:
         return None
     return version if is_stored(Path(versions_dir), version) else None
@@ -179,6 +188,7 @@ def _prune(versions_dir: Path) -> None:
 def open_version(versions_dir: str | Path, version: str, places_data_dir: str | Path) -> ContentVersion:
     """The stored `version`, ready to serve: no YAML read, no check run again."""
     folder = Path(versions_dir) / version
+    _check_owner(folder / CATALOG_FILE)
     catalog = pickle.loads((folder / CATALOG_FILE).read_bytes())  # written by this code (see code_stamp)
     return ContentVersion(
         id=version,
@@ -187,3 +197,15 @@ def open_version(versions_dir: str | Path, version: str, places_data_dir: str | 
         places=load_places(places_data_dir, versions_dir),
         facets=facets_of(catalog),
     )
+
+
+def _check_owner(path: Path) -> None:
+    """A stored catalog is Python objects, run as they load: it must be written by this account or root, and by
+    nobody else (PORTAL_VERSIONS_DIR pointed at a shared folder would otherwise let anyone run code here)."""
+    for checked in (path, path.parent):
+        info = checked.stat()
+        if info.st_uid not in (os.getuid(), 0) or info.st_mode & 0o022:
+            raise PermissionError(
+                f"{checked} appartient à un autre compte ou d'autres peuvent y écrire : version refusée "
+                "(PORTAL_VERSIONS_DIR doit être un dossier du seul compte du portail)"
+            )

@@ -113,5 +113,18 @@ def test_without_page_cache_each_page_is_rendered():
     assert rendered
 
 
-def test_the_preview_always_asks_again():
-    assert fixture_app(DEV=True).test_client().get("/fiches/crpe").cache_control.max_age == 0
+def test_the_preview_is_never_a_304_a_saved_template_shows_at_once():
+    response = fixture_app(DEV=True).test_client().get("/fiches/crpe")
+    assert "ETag" not in response.headers and not response.cache_control.public
+
+
+def test_http_and_https_pages_have_their_own_etag(client):
+    # The pages carry absolute addresses (the link to send, the handout): one scheme's page is not the other's.
+    plain = client.get(RESULT)
+    secure = client.get(RESULT, base_url="https://localhost")
+    assert plain.headers["ETag"] != secure.headers["ETag"] and "https://localhost/" in secure.text
+
+
+def test_if_none_match_star_is_no_shortcut(client):
+    assert client.get("/fiches/nexiste-pas", headers={"If-None-Match": "*"}).status_code == 404
+    assert client.get("/fiches/crpe", headers={"If-None-Match": "*"}).status_code == 200

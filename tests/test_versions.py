@@ -192,3 +192,67 @@ def test_an_unreachable_database_stops_the_start_in_french(content, tmp_path):
         SystemExit, match="La base postgresql\\+psycopg://portail:\\*\\*\\*@127.0.0.1:9/portail est injoignable"
     ):
         create_app(settings(content, tmp_path, DATABASE_URL="postgresql://portail:secret@127.0.0.1:9/portail"))
+
+
+def test_a_version_stored_by_other_code_is_never_the_fallback(content, tmp_path, monkeypatch):
+    versions = tmp_path / "versions"
+    create_app(settings(content, tmp_path))
+    monkeypatch.setattr(portal.version, "code_stamp", lambda: "0ldc0de0")  # the previous release of the code
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai (ancien code)")
+    create_app(settings(content, tmp_path))
+    monkeypatch.undo()
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    served = create_app(settings(content, tmp_path)).extensions["portal_version"]
+    assert served.id.endswith(code_stamp()) and served.id == last_good(versions)
+
+
+def test_a_disk_that_fails_leaves_the_last_good_version_served(content, tmp_path, monkeypatch, capsys):
+    create_app(settings(content, tmp_path))
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(portal.version, "write_index", disk_full)
+    client = create_app(settings(content, tmp_path)).test_client()
+    assert "<h1>Essai encadré</h1>" in client.get("/fiches/essai-encadre").text
+    assert "n'a pas pu être construite ou ouverte" in capsys.readouterr().err
+    assert not list((tmp_path / "versions").glob(".building-*"))
+
+
+def test_a_version_built_by_an_operator_is_readable_by_the_workers(content, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o077)  # an operator's strict umask: the workers run under another account
+    try:
+        assert build(content, tmp_path / "versions").exit_code == 0
+    finally:
+        os.umask(old)
+    versions = tmp_path / "versions"
+    folder = versions / last_good(versions)
+    for path in (folder, folder / "catalog.pickle", folder / "search", *versions.glob("places-*.json")):
+        assert stat.S_IMODE(path.stat().st_mode) in (0o755, 0o644), path
+
+
+def test_a_catalog_others_could_write_is_refused(content, tmp_path):
+    versions = tmp_path / "versions"
+    assert build(content, versions).exit_code == 0
+    (versions / last_good(versions) / "catalog.pickle").chmod(0o666)
+    with pytest.raises(SystemExit, match="d'autres peuvent y écrire"):
+        create_app(settings(content, tmp_path))
+
+
+def test_a_version_served_again_is_kept_however_old(content, tmp_path):
+    versions = tmp_path / "versions"
+    fiche = content / "dispositifs" / "essai-encadre.yaml"
+    assert build(content, versions).exit_code == 0
+    first = last_good(versions)
+    for n in range(KEPT):
+        edit(fiche, "titre: Essai encadré", f"titre: Essai encadré {n}")
+        assert build(content, versions).exit_code == 0
+        edit(fiche, f"titre: Essai encadré {n}", "titre: Essai encadré")
+    assert build(content, versions).exit_code == 0 and last_good(versions) == first  # back to the first files
+    edit(fiche, "titre: Essai encadré", "titre: Essai encadré nouveau")
+    assert build(content, versions).exit_code == 0
+    assert (versions / first).is_dir()  # served just before: not the first to go

@@ -35,13 +35,17 @@ def page_etag() -> str | None:
     due for review on a date reads differently the day after, within the same version."""
     if request.method not in ("GET", "HEAD") or request.blueprint not in PUBLIC_BLUEPRINTS:
         return None
-    served = current_app.extensions.get("portal_version") and current_version()
+    if current_app.config.get("DEV"):  # the preview shows templates as they are saved: never a 304
+        return None
+    served = g.get("content_version")
     if served is None:
         return None
     key = "\0".join(
         (
             served.id,
+            served.places.key,
             date.today().isoformat(),
+            request.scheme,
             request.host,
             request.script_root,
             request.full_path,
@@ -92,7 +96,7 @@ def _answer_repeats() -> Response | None:
     g.page_etag = etag = page_etag()
     if etag is None:
         return None
-    if request.if_none_match.contains_weak(etag):
+    if not request.if_none_match.star_tag and request.if_none_match.contains_weak(etag):
         response = current_app.response_class(status=304)
     else:
         cache = _page_cache()
@@ -110,8 +114,7 @@ def _answer_repeats() -> Response | None:
 def _mark(response: Response, etag: str) -> None:
     response.set_etag(etag, weak=True)
     response.cache_control.public = True
-    # The editors' preview always asks again: the same address shows the file just saved.
-    response.cache_control.max_age = 0 if current_app.config.get("DEV") else int(current_app.config["CACHE_SECONDS"])
+    response.cache_control.max_age = int(current_app.config["CACHE_SECONDS"])
 
 
 def _mark_public_pages(response: Response) -> Response:
@@ -126,9 +129,9 @@ def _mark_public_pages(response: Response) -> Response:
 
 def _page_cache() -> PageCache | None:
     """The pages of the request's version: kept with it, dropped with it (they would never be asked again). None
-    in the editors' preview, where templates change too, or when PORTAL_PAGE_CACHE_MB is 0."""
+    when PORTAL_PAGE_CACHE_MB is 0 (the preview has no ETag, so no page is kept there)."""
     megabytes = current_app.config["PAGE_CACHE_MB"]
-    if megabytes <= 0 or current_app.config.get("DEV"):
+    if megabytes <= 0:
         return None
     return current_version().derived("pages", lambda: PageCache(megabytes * 1_000_000))
 

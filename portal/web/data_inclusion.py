@@ -1,6 +1,7 @@
 """/api/data-inclusion/structures and /services: the directory in the data·inclusion schema, paged like the
 data·inclusion API (`page`, `size`; answer `items`, `total`, `page`, `size`, `pages`)."""
 
+from datetime import date
 from math import ceil
 
 from flask import Blueprint, abort, jsonify, request, url_for
@@ -31,7 +32,8 @@ def _directory() -> Directory:
     prefix = url_for("directory.fiche_detail", fiche_id="x", _external=True)[:-1]
     # Host names are a trusted few (PORTAL_TRUSTED_HOSTS), so are the prefixes kept with the version.
     make = lambda: publish(catalog, lambda fiche_id: prefix + fiche_id, _departements_of)  # noqa: E731
-    return current_version().derived(f"data-inclusion {prefix}", make)
+    # The day too: the lists leave out what is dated in the future, and that changes at midnight.
+    return current_version().derived(f"data-inclusion {prefix} {date.today()}", make)
 
 
 def _departements_of(region: str) -> list[str]:
