@@ -150,7 +150,7 @@ def content_version(content_dir: Path, trees_dir: Path | None, *, with_cases: bo
     """The hash of every content file's name and bytes: what the index and tables are keyed by. Cas types are
     checks, not served content: they make a new version only `with_cases` (the preview, which checks them)."""
     digest = hashlib.sha256()
-    for folder in (content_dir, trees_dir):
+    for label, folder in (("content", content_dir), ("trees", trees_dir)):
         if folder and folder.is_dir():
             for path in sorted(folder.rglob("*.yaml")):
                 if path.name.endswith(".cas.yaml") and not with_cases:
@@ -159,7 +159,9 @@ def content_version(content_dir: Path, trees_dir: Path | None, *, with_cases: bo
                     data = path.read_bytes()
                 except FileNotFoundError:  # removed while we listed: the next look sees it gone
                     continue
-                digest.update(str(path.relative_to(folder)).encode())
+                # Folder, name and length before the bytes: no two sets of files hash the same by moving bytes
+                # from one file to the next, or a file from content/ to trees/.
+                digest.update(f"{label}/{path.relative_to(folder)}\0{len(data)}\0".encode())
                 digest.update(data)
     return digest.hexdigest()[:16]
 
