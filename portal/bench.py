@@ -147,7 +147,7 @@ def run(folder: Path, seed: int, generated_queries: int, departements: int | Non
 
     trees_dir, versions_dir = folder / "trees", folder / "versions"
     trees_dir.mkdir(exist_ok=True)
-    version, build_s = _timed(lambda: ensure_version(corpus.content_dir, trees_dir, versions_dir, places))
+    version, build_s = _timed(lambda: ensure_version(corpus.content_dir, trees_dir, versions_dir))
     size_mb = sum(p.stat().st_size for p in (versions_dir / version).rglob("*") if p.is_file()) / 1e6
     print(
         f"Version construite (portal build : vérification, index, catalogue stocké) : {build_s:.2f} s, {size_mb:.1f} Mo"

@@ -71,7 +71,7 @@ def build_command(content_dir: Path, trees_dir: Path) -> None:
     settings = settings_from_env(instance_dir(), secret=False)
     versions_dir, places = settings["VERSIONS_DIR"], settings["PLACES_DATA_DIR"]
     try:
-        version = ensure_version(content_dir, trees_dir, versions_dir, places)
+        version = ensure_version(content_dir, trees_dir, versions_dir)
     except ContentError as error:
         for problem in error.problems:
             if problem.severity == "erreur":

@@ -48,9 +48,7 @@ def refresh(app: Flask) -> bool:
     """Serve the version of the files on disk if it is valid (True); else keep the served one and record why."""
     config = app.config
     try:
-        version = ensure_version(
-            config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"], config["PLACES_DATA_DIR"]
-        )
+        version = ensure_version(config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"])
         served = app.extensions.get("portal_version")
         if served is None or served.id != version:
             _serve(app, open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"]))

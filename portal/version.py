@@ -29,7 +29,7 @@ from typing import Any
 
 from portal.catalog import Catalog, content_version, load_catalog
 from portal.config import ROOT
-from portal.places import Places, load_places, write_lookup
+from portal.places import Places, load_places
 from portal.search import SearchIndex, write_index
 
 CATALOG_FILE = "catalog.pickle"
@@ -117,11 +117,10 @@ def is_stored(versions_dir: Path, version: str) -> bool:
     return (versions_dir / version / CATALOG_FILE).exists()
 
 
-def ensure_version(
-    content_dir: str | Path, trees_dir: str | Path | None, versions_dir: str | Path, places_data_dir: str | Path
-) -> str:
+def ensure_version(content_dir: str | Path, trees_dir: str | Path | None, versions_dir: str | Path) -> str:
     """The id of the stored version of the files on disk, built first if needed (ContentError, in French, when
-    they are broken). Another process building the same files at the same time builds it only once."""
+    they are broken). Another process building the same files at the same time builds it only once. The communes
+    lookup is written when a process first opens a version (load_places), once per dataset."""
     versions_dir = Path(versions_dir)
     wanted = version_id(content_dir, trees_dir)
     if not is_stored(versions_dir, wanted):
@@ -133,7 +132,6 @@ def ensure_version(
                 wanted = f"{catalog.version}-{code_stamp()}"
                 if not is_stored(versions_dir, wanted):
                     _store(versions_dir, wanted, catalog)
-            write_lookup(places_data_dir, versions_dir)
             _publish(versions_dir, wanted)
             _prune(versions_dir)
     elif last_good(versions_dir) != wanted:
