@@ -66,6 +66,7 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
 def build_command(content_dir: Path, trees_dir: Path) -> None:
     """Construire la version du contenu (catalogue vérifié, index de recherche, communes) que les workers ouvrent."""
     from portal.config import instance_dir, settings_from_env
+    from portal.places import write_lookup
     from portal.version import ensure_version, open_version
 
     settings = settings_from_env(instance_dir(), secret=False)
@@ -79,6 +80,7 @@ def build_command(content_dir: Path, trees_dir: Path) -> None:
         errors = sum(1 for p in error.problems if p.severity == "erreur")
         click.echo(f"{errors} erreur(s) : rien n'a changé, la version servie reste la même.", err=True)
         sys.exit(1)
+    write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
     catalog = open_version(versions_dir, version, places).catalog
     click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
 

@@ -11,12 +11,11 @@ from portal.config import ROOT
 
 
 def database_url() -> str:
-    """The portal's database (DATABASE_URL, else the instance folder's SQLite file), read as the portal does."""
-    from flask import Flask
+    """The portal's database (DATABASE_URL, else the instance folder's SQLite file), read as the portal does;
+    no secret key is needed, so none is created."""
+    from portal.config import instance_dir, settings_from_env
 
-    from portal.config import settings_from_env
-
-    return settings_from_env(Flask("portal").instance_path)["DATABASE_URL"]
+    return settings_from_env(instance_dir(), secret=False)["DATABASE_URL"]
 
 
 def store_session():
