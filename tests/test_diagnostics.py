@@ -349,3 +349,24 @@ def test_a_primary_text_read_again_is_not_stale_but_an_old_document_is(content):
     edit(content, fiche, f"    publie_le: {old}", f"    primaire: true\n    publie_le: {old}")
     code, lines = check(content)
     assert code == 0 and not any(fiche in line and "date de plus de trois ans" in line for line in lines), lines
+
+
+def test_reading_a_file_again_and_again_keeps_nothing_of_it():
+    # PyYAML's constructor remembers every node it built: one shared by all reads kept each reload's nodes alive.
+    import gc
+
+    import yaml
+
+    from portal.yamlsource import load_yaml
+
+    fiche = Path(__file__).parent / "fixtures" / "content" / "dispositifs" / "crpe.yaml"
+
+    def live_nodes() -> int:
+        gc.collect()
+        return sum(1 for item in gc.get_objects() if isinstance(item, yaml.Node))
+
+    load_yaml(fiche)
+    before = live_nodes()
+    for _ in range(20):
+        assert load_yaml(fiche).data["id"] == "crpe"
+    assert live_nodes() == before

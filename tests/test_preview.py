@@ -163,3 +163,21 @@ def test_production_reload_looks_at_most_every_interval(content, tmp_path):
     now[0] = 110.0
     assert watcher.poll() is True
     assert watcher.poll() is False  # seen once
+
+
+def test_flask_check_runs_on_broken_content_too(content, tmp_path):
+    # The app cannot be built on this content; `flask --app portal check` must still say what is wrong.
+    import subprocess
+    import sys
+
+    edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
+    env = {**os.environ, "PORTAL_CONTENT_DIR": str(content), "PORTAL_TREES_DIR": str(content.parent / "trees")}
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "portal", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "dispositifs/crpe.yaml:" in done.stdout and "vouliez-vous dire « a-verifier » ?" in done.stdout
