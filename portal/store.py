@@ -1,6 +1,8 @@
 """The SQL store: the app's engine and the request's session. It holds only what users write (reports,
 accounts, sessions, counts); content is never copied into SQL."""
 
+import sqlite3
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -42,8 +44,8 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            _write_ahead_log(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -52,6 +54,20 @@ def make_engine(url: str) -> Engine:
         # The usual form of the URL; the driver the project installs is psycopg 3.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True)
+
+
+def _write_ahead_log(cursor, seconds: float = 30) -> None:
+    """Put the base in WAL mode (once for good: the mode is kept in the file). Switching needs the base to
+    itself, and SQLite answers « database is locked » at once, without waiting, while another connection writes
+    (workers starting together on a new base, one of them migrating it): try again until it is free."""
+    deadline = time.monotonic() + seconds
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def get_session() -> Session:
