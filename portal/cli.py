@@ -2,6 +2,7 @@
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask.cli import FlaskGroup
@@ -47,12 +48,7 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     try:
         catalog = load_catalog(content_dir, trees_dir)
     except ContentError as error:
-        for problem in error.problems:
-            if avertissements or problem.severity == "erreur":
-                click.echo(str(problem))
-        errors = sum(1 for p in error.problems if p.severity == "erreur")
-        click.echo(f"{errors} erreur(s) : le contenu ne peut pas être publié.", err=True)
-        sys.exit(1)
+        _exit_with(error, "le contenu ne peut pas être publié.", warnings=avertissements)
     if avertissements:
         for warning in catalog.warnings:
             click.echo(str(warning))
@@ -74,15 +70,18 @@ def build_command(content_dir: Path, trees_dir: Path) -> None:
     try:
         version = ensure_version(content_dir, trees_dir, versions_dir)
     except ContentError as error:
-        for problem in error.problems:
-            if problem.severity == "erreur":
-                click.echo(str(problem))
-        errors = sum(1 for p in error.problems if p.severity == "erreur")
-        click.echo(f"{errors} erreur(s) : rien n'a changé, la version servie reste la même.", err=True)
-        sys.exit(1)
+        _exit_with(error, "rien n'a changé, la version servie reste la même.")
     write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
     catalog = open_version(versions_dir, version, places).catalog
     click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
+
+
+def _exit_with(error: ContentError, closing: str, warnings: bool = False) -> NoReturn:
+    """Print the errors (and the warnings if asked), their number and `closing`; exit with code 1."""
+    for problem in error.problems if warnings else error.errors:
+        click.echo(str(problem))
+    click.echo(f"{len(error.errors)} erreur(s) : {closing}", err=True)
+    sys.exit(1)
 
 
 @main.command("couverture")

@@ -1,8 +1,11 @@
 """Configuration: every setting read from the environment once, with a safe default."""
 
 import contextlib
+import fcntl
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,3 +143,19 @@ def private_file(path: Path) -> None:
         if path.stat().st_mode & 0o077:
             with contextlib.suppress(OSError):
                 path.chmod(0o600)
+
+
+@contextmanager
+def exclusive_lock(path: Path, mode: int = 0o600) -> Iterator[None]:
+    """Hold `path` locked against every other process, or thread, that locks it too (created with `mode` if
+    missing). Opened read-only: a lock file another account created (an operator's `portal build`) still locks."""
+    with contextlib.suppress(FileExistsError):
+        created = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.fchmod(created, mode)  # whatever the umask of whoever creates it
+        os.close(created)
+    with open(path, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # per open file: threads of one process wait for each other too
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

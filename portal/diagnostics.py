@@ -38,6 +38,11 @@ class ContentError(Exception):
         super().__init__(f"{len(problems)} problème(s) dans le contenu")
         self.problems = problems
 
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block publication (the others are warnings)."""
+        return [problem for problem in self.problems if problem.severity == "erreur"]
+
 
 def key_path_text(path: tuple) -> str:
     text = ""

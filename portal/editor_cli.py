@@ -38,9 +38,8 @@ def _load_or_exit(content_dir: Path, trees_dir: Path):
     try:
         return load_catalog(content_dir, trees_dir)
     except ContentError as error:
-        for problem in error.problems:
-            if problem.severity == "erreur":
-                click.echo(str(problem))
+        for problem in error.errors:
+            click.echo(str(problem))
         click.echo("Le contenu a des erreurs : corrigez-les d'abord (portal check).", err=True)
         sys.exit(1)
 

@@ -533,7 +533,13 @@ class SearchIndex:
             totals = list(map(add, totals, map(scores.get, docs, repeat(0.0))))
         return dict(zip(docs, totals, strict=True))
 
-    def _allowed(self, filters: dict[str, str]) -> set[int] | None:
+    def fiche_ids(self, filters: dict[str, str | None]) -> set[str]:
+        """Ids of the fiches that have every value of `filters` ("type", "etape", "public"; None or "" is no
+        filter): the lists of fiches and the API filter with the index's facets, without searching."""
+        allowed = self._allowed(filters)
+        return set(self._ids) if allowed is None else {self._ids[doc] for doc in allowed}
+
+    def _allowed(self, filters: dict[str, str | None]) -> set[int] | None:
         sets = [self._facet_docs[name].get(value, set()) for name, value in filters.items() if value]
         return set.intersection(*sets) if sets else None
 

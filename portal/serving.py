@@ -55,21 +55,21 @@ def refresh(app: Flask) -> bool:
             if served is not None:
                 print(f"Contenu rechargé : version {version[:8]}.", file=sys.stderr)
     except OSError as error:  # disk full, a folder that cannot be written or read: the served version stays
-        served = app.extensions.get("portal_version")
-        kept = f"la version {served.id[:8]} reste servie" if served else "aucune version n'est servie"
-        print(f"La version du contenu n'a pas pu être construite ou ouverte ({error}) : {kept}.", file=sys.stderr)
+        print(f"La version du contenu n'a pas pu être construite ou ouverte ({error}) : {_kept(app)}.", file=sys.stderr)
         return False
     except ContentError as error:
         app.extensions["portal_problems"] = tuple(error.problems)
-        errors = [p for p in error.problems if p.severity == "erreur"]
-        for problem in errors:
+        for problem in error.errors:
             print(problem, file=sys.stderr)
-        served = app.extensions.get("portal_version")
-        kept = f"la version {served.id[:8]} reste servie" if served else "aucune version n'est servie"
-        print(f"Contenu invalide ({len(errors)} erreur(s)) : {kept}.", file=sys.stderr)
+        print(f"Contenu invalide ({len(error.errors)} erreur(s)) : {_kept(app)}.", file=sys.stderr)
         return False
     app.extensions["portal_problems"] = ()
     return True
+
+
+def _kept(app: Flask) -> str:
+    served = app.extensions.get("portal_version")
+    return f"la version {served.id[:8]} reste servie" if served else "aucune version n'est servie"
 
 
 def _serve(app: Flask, version: ContentVersion) -> None:

@@ -12,7 +12,6 @@ content files and of the code that reads them:
 A folder appears whole or not at all (built under a temporary name, then renamed); it never changes after.
 """
 
-import fcntl
 import hashlib
 import os
 import pickle
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalog import Catalog, content_version, load_catalog
-from portal.config import ROOT
+from portal.config import ROOT, exclusive_lock
 from portal.places import Places, load_places
 from portal.search import SearchIndex, write_index
 
@@ -39,13 +38,12 @@ KEPT = 3  # versions kept besides the current one: a worker may still serve an o
 
 @dataclass(frozen=True, eq=False)
 class ContentVersion:
-    """The catalog, its search index, its facets and the places: one immutable whole, pinned to each request."""
+    """The catalog, its search index (and facets) and the places: one immutable whole, pinned to each request."""
 
     id: str  # the stored folder's name: content hash and code stamp
     catalog: Catalog
     search: SearchIndex
     places: Places
-    facets: dict[str, dict[str, frozenset[str]]]  # "type" | "etape" | "public" -> value -> fiche ids
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -59,24 +57,7 @@ class ContentVersion:
 
     def fiche_ids(self, kind: str | None = None, etape: str | None = None, public: str | None = None) -> set[str]:
         """Ids of the fiches matching every given filter (all fiches when none is given)."""
-        sets = [
-            self.facets[name].get(value, frozenset())
-            for name, value in (("type", kind), ("etape", etape), ("public", public))
-            if value
-        ]
-        return set.intersection(*map(set, sets)) if sets else set(self.catalog.fiches)
-
-
-def facets_of(catalog: Catalog) -> dict[str, dict[str, frozenset[str]]]:
-    """Per filter and value, the ids of the fiches that have it."""
-    found: dict[str, dict[str, set[str]]] = {"type": {}, "etape": {}, "public": {}}
-    for fiche in catalog.fiches.values():
-        found["type"].setdefault(fiche.type, set()).add(fiche.id)
-        for etape in fiche.etapes:
-            found["etape"].setdefault(etape, set()).add(fiche.id)
-        for public in fiche.publics:
-            found["public"].setdefault(public, set()).add(fiche.id)
-    return {name: {value: frozenset(ids) for value, ids in values.items()} for name, values in found.items()}
+        return self.search.fiche_ids({"type": kind, "etape": etape, "public": public})
 
 
 @cache
@@ -105,12 +86,8 @@ def version_id(content_dir: str | Path, trees_dir: str | Path | None) -> str:
 def build_lock(versions_dir: Path) -> Iterator[None]:
     """One build at a time among the processes sharing `versions_dir` (workers starting together, `portal build`)."""
     versions_dir.mkdir(parents=True, exist_ok=True)
-    with open(versions_dir / "build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(versions_dir / "build.lock", 0o644):  # workers lock what an operator's build created
+        yield
 
 
 def is_stored(versions_dir: Path, version: str) -> bool:
@@ -193,7 +170,6 @@ def open_version(versions_dir: str | Path, version: str, places_data_dir: str | 
         catalog=catalog,
         search=SearchIndex(folder / "search", catalog),
         places=load_places(places_data_dir, versions_dir),
-        facets=facets_of(catalog),
     )
 
 

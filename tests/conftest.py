@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 
-from portal import create_app
 from portal.config import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -68,18 +68,7 @@ def checkout_untouched():
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(FIXTURES / "content"),
-            "TREES_DIR": str(FIXTURES / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-            "INSTANCE_DIR": str(tmp_path / "instance"),
-        }
-    )
-    yield app
+    yield portal_app(tmp_path / "instance", DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}")
 
 
 @pytest.fixture
@@ -88,18 +77,7 @@ def client_on(tmp_path):
     test), with its own database and index in tmp_path."""
 
     def make(content: Path, trees: Path | None = None):
-        app = create_app(
-            {
-                "TESTING": True,
-                "CONTENT_DIR": str(content),
-                "TREES_DIR": str(trees or content.parent / "trees"),
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                "VERSIONS_DIR": str(tmp_path / "index"),
-                "SECRET_KEY": "test",
-                "INSTANCE_DIR": str(tmp_path / "instance"),
-            }
-        )
-        return app.test_client()
+        return portal_app(tmp_path / "instance", content, trees).test_client()
 
     return make
 
@@ -107,17 +85,7 @@ def client_on(tmp_path):
 @pytest.fixture(scope="session")
 def real_client(tmp_path_factory):
     """A client of the portal on the real content of the repository (read only), shared by the whole run."""
-    tmp = tmp_path_factory.mktemp("real")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-            "INSTANCE_DIR": str(tmp / "instance"),
-        }
-    )
-    return app.test_client()
+    return portal_app(tmp_path_factory.mktemp("real"), ROOT / "content").test_client()
 
 
 @pytest.fixture

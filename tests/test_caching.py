@@ -5,9 +5,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 from flask import template_rendered
-
-from portal import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESULT = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste"
@@ -67,18 +66,11 @@ def test_each_address_and_each_piece_of_page_has_its_own_etag(client):
 def test_a_new_content_version_makes_new_etags(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", content)
-    settings = {
-        "TESTING": True,
-        "CONTENT_DIR": str(content),
-        "TREES_DIR": str(FIXTURES / "trees"),
-        "SECRET_KEY": "t",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    old = create_app(settings).test_client()
+    old = portal_app(tmp_path, content, FIXTURES / "trees").test_client()
     etag = old.get("/fiches/crpe").headers["ETag"]
     fiche = content / "dispositifs" / "essai-encadre.yaml"
     fiche.write_text(fiche.read_text(encoding="utf-8").replace("titre: Essai encadré", "titre: Essai"), "utf-8")
-    new = create_app(settings).test_client()
+    new = portal_app(tmp_path, content, FIXTURES / "trees").test_client()
     response = new.get("/fiches/crpe", headers={"If-None-Match": etag})
     assert response.status_code == 200 and response.headers["ETag"] != etag  # the page links the new title
 
@@ -98,14 +90,8 @@ def test_a_page_shown_again_comes_from_the_page_cache(app, client):
     assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
 
 
-def fixture_app(**settings):
-    """The portal on the fixture content with `settings` (its database in the test's instance folder)."""
-    base = {"TESTING": True, "CONTENT_DIR": str(FIXTURES / "content"), "TREES_DIR": str(FIXTURES / "trees")}
-    return create_app({**base, "SECRET_KEY": "t", **settings})
-
-
-def test_without_page_cache_each_page_is_rendered():
-    app = fixture_app(PAGE_CACHE_MB=0)
+def test_without_page_cache_each_page_is_rendered(tmp_path):
+    app = portal_app(tmp_path, PAGE_CACHE_MB=0)
     client = app.test_client()
     client.get("/fiches/crpe")
     with renders(app) as rendered:
@@ -113,8 +99,8 @@ def test_without_page_cache_each_page_is_rendered():
     assert rendered
 
 
-def test_the_preview_is_never_a_304_a_saved_template_shows_at_once():
-    response = fixture_app(DEV=True).test_client().get("/fiches/crpe")
+def test_the_preview_is_never_a_304_a_saved_template_shows_at_once(tmp_path):
+    response = portal_app(tmp_path, DEV=True).test_client().get("/fiches/crpe")
     assert "ETag" not in response.headers and not response.cache_control.public
 
 

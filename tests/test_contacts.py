@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.contacts import contacts_for
 
@@ -15,16 +15,7 @@ ANNUAIRE = Path(__file__).parent / "fixtures" / "annuaire" / "content"
 def annuaire_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("contacts")
     (tmp / "trees").mkdir()
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(ANNUAIRE),
-            "TREES_DIR": str(tmp / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
+    return portal_app(tmp, ANNUAIRE, tmp / "trees")
 
 
 @pytest.fixture

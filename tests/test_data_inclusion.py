@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 from data_inclusion.schema import v1
 
-from portal import create_app
 from portal.config import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,17 +83,8 @@ contacts:
 
 
 def _client(content: Path, tmp: Path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content),
-            "TREES_DIR": str(ROOT / "trees" if content == ROOT / "content" else FIXTURES / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+    trees = ROOT / "trees" if content == ROOT / "content" else FIXTURES / "trees"
+    return portal_app(tmp, content, trees).test_client()
 
 
 def _test_content(tmp: Path, extra: dict[str, str]) -> Path:

@@ -3,8 +3,7 @@
 from pathlib import Path
 
 import pytest
-
-from portal import create_app
+from apps import portal_app
 
 ANNUAIRE = Path(__file__).parent / "fixtures" / "annuaire" / "content"
 
@@ -13,17 +12,7 @@ ANNUAIRE = Path(__file__).parent / "fixtures" / "annuaire" / "content"
 def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("glossaire")
     (tmp / "trees").mkdir()
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(ANNUAIRE),
-            "TREES_DIR": str(tmp / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
-    return app.test_client()
+    return portal_app(tmp, ANNUAIRE, tmp / "trees").test_client()
 
 
 def test_every_term_alphabetical_with_letter_anchors(client):

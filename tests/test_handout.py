@@ -7,8 +7,9 @@ import re
 from datetime import date
 
 import pytest
+from apps import portal_app
 
-from portal import create_app
+from portal.config import ROOT
 from portal.trees import walk_paths
 from portal.walk import result_lines
 from portal.web.filters import date_fr
@@ -59,15 +60,7 @@ def test_the_handout_of_an_unfinished_walk_asks_the_missing_question(client):
 
 @pytest.fixture(scope="module")
 def real_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("handout")
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(folder / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
+    return portal_app(tmp_path_factory.mktemp("handout"), ROOT / "content")
 
 
 def test_every_real_handout_is_written_to_the_person(real_app):

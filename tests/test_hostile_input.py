@@ -6,10 +6,11 @@ from pathlib import Path
 from urllib.parse import quote, quote_from_bytes, urlsplit
 
 import pytest
+from apps import portal_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal import accounts, create_app
+from portal import accounts
 from portal.store import get_session
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -102,18 +103,7 @@ PATH_TEMPLATES = [
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(FIXTURES / "content"),
-            "TREES_DIR": str(FIXTURES / "trees"),
-            "DATABASE_URL": f"sqlite:///{folder / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(folder / "index"),
-            "SECRET_KEY": "test",
-            "REPORTS_PER_HOUR": 100_000,
-            "LOGINS_PER_15_MIN": 100_000,
-        }
-    )
+    app = portal_app(folder, REPORTS_PER_HOUR=100_000, LOGINS_PER_15_MIN=100_000)
     with app.app_context():
         accounts.set_account(get_session(), EDITOR, PASSWORD)
         get_session().commit()

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 
 from portal import create_app
 from portal.counts import result_counts
@@ -332,17 +333,7 @@ def test_counts_are_written_in_the_background_every_few_seconds(tmp_path):
 
     from portal.counts import OrientationCount
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(FIXTURES / "content"),
-            "TREES_DIR": str(FIXTURES / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-            "COUNTS_SECONDS": 0.05,
-        }
-    )
+    app = portal_app(tmp_path, COUNTS_SECONDS=0.05)
     client = app.test_client()
     for _ in range(3):
         client.get(RESULT)

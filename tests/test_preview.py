@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apps import edit, portal_app
 from click.testing import CliRunner
 
-from portal import create_app
 from portal.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,27 +21,10 @@ def content(tmp_path):
     return tmp_path / "content"
 
 
-def make_app(content: Path, tmp_path: Path, **settings):
-    config = {
-        "TESTING": True,
-        "CONTENT_DIR": str(content),
-        "TREES_DIR": str(content.parent / "trees"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "SECRET_KEY": "test",
-    }
-    return create_app({**config, **settings})
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_dev_mode_shows_problems_then_comes_back_by_itself(content, tmp_path):
     fiche = content / "dispositifs" / "crpe.yaml"
     edit(fiche, "statut: a-verifier", "statut: a-verfier")
-    client = make_app(content, tmp_path, DEV=True).test_client()  # broken at start: no exit, a page
+    client = portal_app(tmp_path, content, DEV=True).test_client()  # broken at start: no exit, a page
     page = client.get("/fiches/essai-encadre")
     assert page.status_code == 503
     assert '<html lang="fr"' in page.text and "Le contenu a 1 erreur" in page.text
@@ -62,7 +45,7 @@ def test_dev_mode_shows_problems_then_comes_back_by_itself(content, tmp_path):
 
 
 def test_dev_state_changes_when_a_file_is_saved(content, tmp_path):
-    client = make_app(content, tmp_path, DEV=True).test_client()
+    client = portal_app(tmp_path, content, DEV=True).test_client()
     assert 'data-dev-etat="/dev/etat"' in client.get("/").text  # the page polls it (static/js/portal.js)
     before = client.get("/dev/etat").get_json()
     edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
@@ -72,7 +55,7 @@ def test_dev_state_changes_when_a_file_is_saved(content, tmp_path):
 
 
 def test_production_reload_keeps_the_last_good_version(content, tmp_path):
-    app = make_app(content, tmp_path, RELOAD_SECONDS=3600)
+    app = portal_app(tmp_path, content, RELOAD_SECONDS=3600)
     watcher = app.extensions["portal_watcher"]  # its thread looks every hour; here the test looks itself
     client = app.test_client()
     assert "/dev/etat" not in client.get("/").text
@@ -90,7 +73,7 @@ def test_production_reload_keeps_the_last_good_version(content, tmp_path):
 def test_without_dev_mode_broken_content_stops_the_start_in_french(content, tmp_path):
     edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
     with pytest.raises(SystemExit, match="Le contenu a des erreurs"):
-        make_app(content, tmp_path)
+        portal_app(tmp_path, content)
 
 
 def test_serve_command_documents_dev_mode():
@@ -114,7 +97,7 @@ def page_fingerprint(html: str) -> str:
 def test_each_preview_page_carries_the_content_it_was_made_from(content, tmp_path):
     # The page compares /dev/etat with its own fingerprint, not with the first answer it got: a save made
     # between the page and the first poll (the first second and a half, before) now reloads it.
-    client = make_app(content, tmp_path, DEV=True).test_client()
+    client = portal_app(tmp_path, content, DEV=True).test_client()
     shown = page_fingerprint(client.get("/fiches/essai-encadre").text)
     assert client.get("/dev/etat").get_json()["empreinte"] == shown
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (relu)")
@@ -126,7 +109,7 @@ def test_each_preview_page_carries_the_content_it_was_made_from(content, tmp_pat
 def test_a_save_that_keeps_the_size_and_the_time_is_seen(content, tmp_path):
     # A file system that stamps times by the second (or a save within the same clock tick) keeps mtime and
     # size when one letter changes: only the bytes tell.
-    app = make_app(content, tmp_path, DEV=True)
+    app = portal_app(tmp_path, content, DEV=True)
     fiche = content / "dispositifs" / "essai-encadre.yaml"
     before = fiche.stat()
     edit(fiche, "titre: Essai encadré", "titre: Essai Encadré")
@@ -147,7 +130,7 @@ def test_a_file_saved_while_the_portal_starts_is_seen_at_the_first_request(conte
         return catalog
 
     monkeypatch.setattr(portal.version, "load_catalog", load_then_save)
-    client = make_app(content, tmp_path, DEV=True).test_client()
+    client = portal_app(tmp_path, content, DEV=True).test_client()
     assert "<h1>Essai encadré (v2)" in client.get("/fiches/essai-encadre").text
 
 
@@ -155,7 +138,7 @@ def test_production_reload_looks_at_most_every_interval(content, tmp_path):
     from portal.serving import ContentWatcher
 
     now = [100.0]
-    app = make_app(content, tmp_path)
+    app = portal_app(tmp_path, content)
     watcher = ContentWatcher(app, interval=10, clock=lambda: now[0])
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
     now[0] = 109.9

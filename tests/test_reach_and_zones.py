@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.diagnostics import ContentError
 
@@ -81,7 +81,7 @@ def test_coverage_lists_every_departement_with_totals(client):
 
 
 def test_coverage_command_prints_totals_and_a_departement(tmp_path):
-    app = create_app({"TESTING": True, "VERSIONS_DIR": str(tmp_path / "index"), "SECRET_KEY": "t"})
+    app = portal_app(tmp_path, ROOT / "content")
     runner = app.test_cli_runner()
     result = runner.invoke(args=["couverture"])
     assert result.exit_code == 0 and result.output.startswith("101 départements")

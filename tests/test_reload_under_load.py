@@ -8,17 +8,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from apps import edit
+
 from portal.bench_http import Server
 from portal.catalog import content_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LISTED = "/api/fiches?etape=reprise"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_reload_under_load_serves_whole_versions_only(tmp_path):

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 from click.testing import CliRunner
 
-from portal import create_app
 from portal.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -79,15 +79,7 @@ def test_revue_says_when_nothing_is_due(tmp_path, content):
 
 
 def test_overdue_fiche_shows_a_visible_a_verifier_notice(content, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content),
-            "TREES_DIR": str(content.parent / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "SECRET_KEY": "test",
-        }
-    )
+    app = portal_app(tmp_path, content)
     client = app.test_client()
     overdue = client.get("/fiches/crpe").text
     assert "<strong>À vérifier :</strong> cette fiche devait être relue le" in overdue

@@ -75,22 +75,9 @@ def test_absolute_urls_use_a_trusted_host_only(app, client):
 
 
 def test_behind_a_proxy_an_untrusted_forwarded_host_is_refused(tmp_path):
-    from portal import create_app
-    from portal.config import ROOT
+    from apps import portal_app
 
-    fixtures = ROOT / "tests" / "fixtures"
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(fixtures / "content"),
-            "TREES_DIR": str(fixtures / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-            "PROXIES": "1",
-            "TRUSTED_HOSTS": ["portail.example.fr"],
-        }
-    )
+    app = portal_app(tmp_path, PROXIES="1", TRUSTED_HOSTS=["portail.example.fr"])
     client = app.test_client()
     assert client.get("/", headers={"X-Forwarded-Host": "evil.example"}).status_code == 400
     response = client.get("/api/recherche?q=essai", headers={"X-Forwarded-Host": "portail.example.fr"})

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 
-from portal import create_app
 from portal.catalog import load_catalog
 from portal.search import SearchIndex
 
@@ -17,16 +17,7 @@ def annuaire_app(tmp_path_factory):
     """An app on the directory fixture (fiches shaped like the real ones, a glossary, two territories)."""
     tmp = tmp_path_factory.mktemp("annuaire")
     (tmp / "trees").mkdir()
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(ANNUAIRE),
-            "TREES_DIR": str(tmp / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(tmp / "index"),
-            "SECRET_KEY": "test",
-        }
-    )
+    return portal_app(tmp, ANNUAIRE, tmp / "trees")
 
 
 @pytest.fixture

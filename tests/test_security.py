@@ -4,10 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 from flask import session
 from werkzeug.routing.converters import NumberConverter
 
-from portal import create_app
 from portal.web.security import SECURITY_HEADERS
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -92,17 +92,7 @@ def test_no_hsts_over_plain_http_but_hsts_over_tls(client):
 
 
 def _app_with_session_route(tmp_path, **config):
-    app = create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(Path(__file__).parent / "fixtures" / "content"),
-            "TREES_DIR": str(Path(__file__).parent / "fixtures" / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "VERSIONS_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "test",
-            **config,
-        }
-    )
+    app = portal_app(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}", **config)
 
     @app.get("/session-test")
     def set_session():

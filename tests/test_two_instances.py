@@ -2,13 +2,12 @@
 reports and the rate limits are the base's, so each instance sees what the other did."""
 
 import pytest
-from conftest import FIXTURES
+from apps import portal_app
 from postgres_server import new_database
 from sqlmodel import Session
 from test_editors import PASSWORD, csrf, login
 from test_reports import token
 
-from portal import create_app
 from portal.accounts import set_account
 from portal.store import make_engine
 
@@ -19,18 +18,8 @@ def instances(postgres_base_url, tmp_path):
     url = new_database(postgres_base_url)
 
     def start(name: str):
-        folder = tmp_path / name
-        return create_app(
-            {
-                "TESTING": True,
-                "CONTENT_DIR": str(FIXTURES / "content"),
-                "TREES_DIR": str(FIXTURES / "trees"),
-                "DATABASE_URL": url,
-                "VERSIONS_DIR": str(folder / "index"),
-                "SECRET_KEY": "la même clé pour toutes les instances",
-                "REPORTS_PER_HOUR": 2,
-                "INSTANCE_DIR": str(folder),
-            }
+        return portal_app(
+            tmp_path / name, DATABASE_URL=url, SECRET_KEY="la même clé pour toutes les instances", REPORTS_PER_HOUR=2
         )
 
     first, second = start("a"), start("b")

@@ -5,11 +5,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from apps import edit, portal_app
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
 import portal.version
-from portal import create_app
 from portal.cli import main
 from portal.serving import current_catalog, current_version, refresh
 from portal.version import KEPT, code_stamp, last_good
@@ -22,24 +22,6 @@ def content(tmp_path):
     shutil.copytree(FIXTURES / "content", tmp_path / "content")
     shutil.copytree(FIXTURES / "trees", tmp_path / "trees")
     return tmp_path / "content"
-
-
-def settings(content: Path, tmp_path: Path, **more) -> dict:
-    return {
-        "TESTING": True,
-        "CONTENT_DIR": str(content),
-        "TREES_DIR": str(content.parent / "trees"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "VERSIONS_DIR": str(tmp_path / "versions"),
-        "SECRET_KEY": "test",
-        **more,
-    }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def build(content: Path, versions: Path):
@@ -83,14 +65,14 @@ def test_a_worker_opens_the_built_version_without_reading_yaml(content, tmp_path
         raise AssertionError("the YAML files were read again")
 
     monkeypatch.setattr(portal.version, "load_catalog", no_yaml)
-    client = create_app(settings(content, tmp_path)).test_client()
+    client = portal_app(tmp_path, content).test_client()
     assert "<h1>Essai encadré" in client.get("/fiches/essai-encadre").text
 
 
 def test_the_stored_catalog_is_the_checked_one(content, tmp_path):
     from portal.catalog import load_catalog
 
-    app = create_app(settings(content, tmp_path))
+    app = portal_app(tmp_path, content)
     stored = app.extensions["portal_version"].catalog
     loaded = load_catalog(content, content.parent / "trees")
     assert stored.fiches == loaded.fiches and list(stored.fiches) == list(loaded.fiches)
@@ -99,7 +81,7 @@ def test_the_stored_catalog_is_the_checked_one(content, tmp_path):
 
 
 def test_a_request_keeps_the_version_it_started_with(content, tmp_path):
-    app = create_app(settings(content, tmp_path))
+    app = portal_app(tmp_path, content)
     with app.test_request_context("/fiches/essai-encadre"):
         app.preprocess_request()  # pins the served version
         first = current_version()
@@ -113,9 +95,9 @@ def test_a_request_keeps_the_version_it_started_with(content, tmp_path):
 def test_two_workers_on_two_versions_each_answer_from_their_own(content, tmp_path):
     # The bug this replaces: SQL tables held one version for all workers, so a worker serving version 1
     # answered /api/fiches?etape=… from version 2.
-    old = create_app(settings(content, tmp_path)).test_client()
+    old = portal_app(tmp_path, content).test_client()
     edit(content / "dispositifs" / "essai-encadre.yaml", "etapes: [pendant-arret]", "etapes: [pendant-arret, reprise]")
-    new = create_app(settings(content, tmp_path)).test_client()
+    new = portal_app(tmp_path, content).test_client()
     for client, expected in ((old, False), (new, True)):
         listed = client.get("/api/fiches?etape=reprise").get_json()
         version = listed["version"]
@@ -140,7 +122,7 @@ def test_workers_starting_together_build_the_version_once(content, tmp_path, mon
 
     def start():
         try:
-            apps.append(create_app(settings(content, tmp_path)))
+            apps.append(portal_app(tmp_path, content))
         except Exception as error:  # noqa: BLE001 — reported below
             errors.append(error)
 
@@ -154,10 +136,10 @@ def test_workers_starting_together_build_the_version_once(content, tmp_path, mon
 
 
 def test_broken_files_at_start_serve_the_last_good_version(content, tmp_path, capsys):
-    create_app(settings(content, tmp_path))
+    portal_app(tmp_path, content)
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
     edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
-    client = create_app(settings(content, tmp_path)).test_client()  # a worker restarted on broken files
+    client = portal_app(tmp_path, content).test_client()  # a worker restarted on broken files
     assert "<h1>Essai encadré</h1>" in client.get("/fiches/essai-encadre").text
     assert "crpe.yaml" in capsys.readouterr().err
 
@@ -174,13 +156,13 @@ def test_old_versions_are_removed_but_the_last_few_kept(content, tmp_path):
 
 
 def test_the_database_holds_only_what_users_write(content, tmp_path):
-    app = create_app(settings(content, tmp_path))
+    app = portal_app(tmp_path, content)
     tables = set(inspect(app.extensions["portal_engine"]).get_table_names())
     assert not tables & {"fiche", "fiche_etape", "fiche_public", "contact", "content_meta"}
 
 
 def test_production_reload_runs_in_a_thread_of_each_worker(content, tmp_path):
-    app = create_app(settings(content, tmp_path, RELOAD_SECONDS=30))
+    app = portal_app(tmp_path, content, RELOAD_SECONDS=30)
     app.test_client().get("/")
     watchers = [t for t in threading.enumerate() if t.name == "portal-content-watcher"]
     assert watchers and all(t.daemon for t in watchers)
@@ -191,30 +173,30 @@ def test_an_unreachable_database_stops_the_start_in_french(content, tmp_path):
     with pytest.raises(
         SystemExit, match="La base postgresql\\+psycopg://portail:\\*\\*\\*@127.0.0.1:9/portail est injoignable"
     ):
-        create_app(settings(content, tmp_path, DATABASE_URL="postgresql://portail:secret@127.0.0.1:9/portail"))
+        portal_app(tmp_path, content, DATABASE_URL="postgresql://portail:secret@127.0.0.1:9/portail")
 
 
 def test_a_version_stored_by_other_code_is_never_the_fallback(content, tmp_path, monkeypatch):
     versions = tmp_path / "versions"
-    create_app(settings(content, tmp_path))
+    portal_app(tmp_path, content)
     monkeypatch.setattr(portal.version, "code_stamp", lambda: "0ldc0de0")  # the previous release of the code
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai (ancien code)")
-    create_app(settings(content, tmp_path))
+    portal_app(tmp_path, content)
     monkeypatch.undo()
     edit(content / "dispositifs" / "crpe.yaml", "statut: a-verifier", "statut: a-verfier")
-    served = create_app(settings(content, tmp_path)).extensions["portal_version"]
+    served = portal_app(tmp_path, content).extensions["portal_version"]
     assert served.id.endswith(code_stamp()) and served.id == last_good(versions)
 
 
 def test_a_disk_that_fails_leaves_the_last_good_version_served(content, tmp_path, monkeypatch, capsys):
-    create_app(settings(content, tmp_path))
+    portal_app(tmp_path, content)
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(portal.version, "write_index", disk_full)
-    client = create_app(settings(content, tmp_path)).test_client()
+    client = portal_app(tmp_path, content).test_client()
     assert "<h1>Essai encadré</h1>" in client.get("/fiches/essai-encadre").text
     assert "n'a pas pu être construite ou ouverte" in capsys.readouterr().err
     assert not list((tmp_path / "versions").glob(".building-*"))
@@ -240,7 +222,7 @@ def test_a_catalog_others_could_write_is_refused(content, tmp_path):
     assert build(content, versions).exit_code == 0
     (versions / last_good(versions) / "catalog.pickle").chmod(0o666)
     with pytest.raises(SystemExit, match="d'autres peuvent y écrire"):
-        create_app(settings(content, tmp_path))
+        portal_app(tmp_path, content)
 
 
 def test_a_version_served_again_is_kept_however_old(content, tmp_path):

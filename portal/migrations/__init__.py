@@ -2,7 +2,6 @@
 counts), brought to the current version by Alembic migrations: `upgrade(engine)` at each start and by
 `portal migrer`, one process at a time."""
 
-import fcntl
 import threading
 import zlib
 from collections.abc import Iterator
@@ -15,13 +14,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, select
 
-from portal.config import private_file
+from portal.config import exclusive_lock
 
 HERE = Path(__file__).resolve().parent
-
-# Tables of the content derived by earlier versions, rebuilt from the YAML files: revision 0002 drops them, and
-# the model comparison ignores them while portal/store.py still declares them.
-LEGACY_TABLES = frozenset({"fiche_etape", "fiche_public", "contact", "fiche", "contentmeta"})
 
 # One PostgreSQL advisory lock for the portal's migrations (any 64-bit number other programs are unlikely to use).
 _ADVISORY_KEY = zlib.crc32(b"portail-pdp migrations")
@@ -34,11 +29,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(HERE))
     config.attributes["connection"] = connection
     return config
-
-
-def include_object(obj, name, kind, reflected, compare_to) -> bool:
-    """What migrations and the model comparison look at: not the legacy derived tables."""
-    return not (kind == "table" and name in LEGACY_TABLES)
 
 
 def head_revision() -> str:
@@ -75,14 +65,8 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
         with _IN_PROCESS:
             yield
         return
-    lock = Path(f"{database}.migrations.lock")
-    private_file(lock)  # empty, but beside a private base: private too
-    with open(lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # per open file: threads of one process wait for each other too
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive_lock(Path(f"{database}.migrations.lock")):  # beside a private base: private too
+        yield
 
 
 def upgrade_database(url: str) -> tuple[str | None, str]:

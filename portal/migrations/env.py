@@ -8,7 +8,6 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 from portal import accounts, counts, feedback  # noqa: F401 (their tables make the models compared)
-from portal.migrations import include_object
 from portal.store import make_engine
 
 
@@ -26,7 +25,6 @@ def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
-        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters a table by copying it
         compare_type=True,
         render_item=render_item,

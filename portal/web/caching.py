@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, g, request
 
 from portal.counts import count_result
 from portal.serving import current_version
-from portal.web import HTMX_HEADERS, wants_fragment
+from portal.web import wants_fragment
 
 # The areas whose pages depend on nothing but the version and the URL: no session, no form token, no editor.
 PUBLIC_BLUEPRINTS = frozenset(
@@ -106,15 +106,14 @@ def _answer_repeats() -> Response | None:
         if page.counted:
             count_result(*page.counted)  # served again, shown again: counted as the view would
         response = current_app.response_class(page.body, mimetype=page.mimetype)
-    _mark(response, etag)
-    response.vary.update(HTMX_HEADERS)
+    _mark(response, etag)  # and Vary, as on every response (portal/web/__init__.py)
     return response
 
 
 def _mark(response: Response, etag: str) -> None:
     response.set_etag(etag, weak=True)
     response.cache_control.public = True
-    response.cache_control.max_age = int(current_app.config["CACHE_SECONDS"])
+    response.cache_control.max_age = current_app.config["CACHE_SECONDS"]
 
 
 def _mark_public_pages(response: Response) -> Response:

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from apps import portal_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from portal import create_app
 from portal.config import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -36,17 +36,12 @@ class _QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The portal on the fixture content, with its own database."""
-    folder = tmp_path_factory.mktemp("live")
-    return create_app(
-        {
-            "CONTENT_DIR": str(FIXTURES / "content"),
-            "TREES_DIR": str(FIXTURES / "trees"),
-            "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "VERSIONS_DIR": str(folder / "index"),
-            "SECRET_KEY": "browser-tests",
-            "REPORTS_PER_HOUR": 1000,
-            "LOGINS_PER_15_MIN": 1000,
-        }
+    return portal_app(
+        tmp_path_factory.mktemp("live"),
+        TESTING=False,
+        SECRET_KEY="browser-tests",
+        REPORTS_PER_HOUR=1000,
+        LOGINS_PER_15_MIN=1000,
     )
 
 
@@ -88,14 +83,7 @@ def serve_app(request):
 @pytest.fixture(scope="session")
 def real_live_server(tmp_path_factory) -> Iterator[str]:
     """The portal on the real content of the repository (read only), for the pages users actually see."""
-    folder = tmp_path_factory.mktemp("real-live")
-    app = create_app(
-        {
-            "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "VERSIONS_DIR": str(folder / "index"),
-            "SECRET_KEY": "browser-tests",
-        }
-    )
+    app = portal_app(tmp_path_factory.mktemp("real-live"), ROOT / "content", TESTING=False, SECRET_KEY="browser-tests")
     with _serving(app) as address:
         yield address
 

@@ -5,9 +5,10 @@ import re
 import shutil
 
 import pytest
+from apps import portal_app
 from playwright.sync_api import expect
 
-from portal import accounts, create_app
+from portal import accounts
 from portal.config import ROOT
 from portal.store import get_session
 
@@ -131,16 +132,7 @@ def test_preview_reloads_a_change_saved_before_its_first_look(serve_app, page_at
     # between was never shown. The page now knows which content it was made from.
     shutil.copytree(ROOT / "tests" / "fixtures" / "content", tmp_path / "content")
     (tmp_path / "trees").mkdir()
-    app = create_app(
-        {
-            "DEV": True,
-            "CONTENT_DIR": str(tmp_path / "content"),
-            "TREES_DIR": str(tmp_path / "trees"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "VERSIONS_DIR": str(tmp_path / "index"),
-            "SECRET_KEY": "preview-test",
-        }
-    )
+    app = portal_app(tmp_path, tmp_path / "content", TESTING=False, DEV=True, SECRET_KEY="preview-test")
     page = page_at(serve_app(app))
     page.goto("/fiches/essai-encadre")
     expect(page.locator("h1")).to_contain_text("Essai encadré")
