@@ -151,3 +151,12 @@ def test_search_narrows_to_a_place(client):
     assert dijon["filtres"]["lieu"] == "Dijon"
     page = client.get("/recherche?q=remobilisation arrêt&lieu=Nantes").text
     assert "Fiches valables pour Nantes" in page and "dans votre région" in page and "retirer ce filtre" in page
+
+
+def test_a_result_without_a_place_already_ends_on_numbers_to_call(real_client):
+    # The artisan without arrêt of the sources: the doctor has not typed a place yet.
+    page = real_client.get("/orientation/medecin-traitant?etape=sans-arret&statut=independant").text
+    numbers = page[page.index('id="titre-contacts"') :]
+    assert "Sans lieu, les numéros nationaux" in numbers
+    assert 'href="tel:3646"' in numbers  # the service social de l'Assurance Maladie
+    assert "Commune, code postal ou département" in numbers  # the place can still be given

@@ -10,7 +10,7 @@ from portal.models import QUAND, Arbre
 from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
-from portal.web.orientation_contacts import add_contacts, result_fiches
+from portal.web.orientation_contacts import add_contacts, national_acteurs, result_fiches
 from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
@@ -91,6 +91,8 @@ def step_context(walk: Walk, place: str) -> dict:
             lines=lines,
             groups={quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND},
             contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
+            # No place yet: the numbers that hold everywhere, so that the result already ends on someone to call.
+            national=[] if found else [a for a in national_acteurs(catalog, [f for f, _ in lines]) if a.group.means],
             today=date.today(),
             url=step_url(tree, answers_and_place, _external=True),
             handout_url=step_url(tree, answers_and_place, "orientation.handout"),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from portal.catalog import Catalog
-from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
+from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json, national_group
 from portal.models import Fiche, Ligne
 from portal.places import Departement
 from portal.serving import resolve_place
@@ -100,6 +100,20 @@ def add_contacts(found: LocalContacts, catalog: Catalog, fiches: list[Fiche]) ->
     found.without = [fiche for fiche in fiches if not groups[fiche.id]]
     found.acteurs = by_acteur(fiches, groups)
     return found
+
+
+def national_acteurs(catalog: Catalog, fiches: list[Fiche]) -> list[ActeurToCall]:
+    """Without a place: each acteur of the fiches with its national means (a number, a page that finds the
+    office), or what to do instead; the result page and the handout give them until a place is typed."""
+    groups = {
+        fiche.id: [
+            national_group(catalog.fiches[acteur_id])
+            for acteur_id in ([fiche.id] if fiche.type == "acteur" else fiche.acteurs)
+            if acteur_id in catalog.fiches
+        ]
+        for fiche in fiches
+    }
+    return by_acteur(fiches, groups)
 
 
 def by_acteur(fiches: list[Fiche], groups: dict[str, list[ActeurContacts]]) -> list[ActeurToCall]:

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-from portal.contacts import national_group
 from portal.models import Contact, Fiche
 from portal.serving import current_catalog
 from portal.walk import Walk
-from portal.web.orientation_contacts import ActeurToCall, add_contacts, by_acteur, result_fiches
+from portal.web.orientation_contacts import add_contacts, national_acteurs, result_fiches
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def handout_context(walk: Walk, place: str) -> dict:
     ]
     later = [fiche for fiche, line in lines if line.quand == "ensuite"]
     fiches = [step.fiche for step in steps]
-    acteurs = add_contacts(here, catalog, fiches).acteurs if here else _national(catalog, fiches)
+    acteurs = add_contacts(here, catalog, fiches).acteurs if here else national_acteurs(catalog, fiches)
     # Only those the portal can reach: the steps' texts say how to find the others (the employer's SPST…).
     callers = [
         Caller(item.acteur, item.group.means[0].contact, [] if item.acteur in fiches else item.pour)
@@ -59,16 +58,3 @@ def handout_context(walk: Walk, place: str) -> dict:
         "bring": bring,
         "today": date.today(),
     }
-
-
-def _national(catalog, fiches: list[Fiche]) -> list[ActeurToCall]:
-    """Without a place: each acteur of the steps with its national means (a number, a page that finds the office)."""
-    groups = {
-        fiche.id: [
-            national_group(catalog.fiches[acteur_id])
-            for acteur_id in ([fiche.id] if fiche.type == "acteur" else fiche.acteurs)
-            if acteur_id in catalog.fiches
-        ]
-        for fiche in fiches
-    }
-    return by_acteur(fiches, groups)
