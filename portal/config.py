@@ -54,6 +54,13 @@ def settings_from_env(instance_path: str | Path, given: dict | None = None, *, s
         # Flask answers 400 to any other Host (or X-Forwarded-Host behind a trusted proxy): absolute URLs of the
         # API and the data·inclusion lists are built from trusted names only.
         "TRUSTED_HOSTS": host_list(env("PORTAL_TRUSTED_HOSTS", "")) or LOCAL_HOSTS,
+        "PUBLIC_URL": env("PORTAL_PUBLIC_URL", "").rstrip("/"),
+        "SMTP_HOST": env("PORTAL_SMTP_HOST", ""),
+        "SMTP_PORT": _whole(env("PORTAL_SMTP_PORT", "25"), 25),
+        "SMTP_USER": env("PORTAL_SMTP_USER", ""),
+        "SMTP_PASSWORD": env("PORTAL_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env("PORTAL_SMTP_STARTTLS", "0") == "1",
+        "SMTP_FROM": env("PORTAL_SMTP_FROM", ""),
     }
     return settings | given
 
@@ -105,6 +112,16 @@ SETTINGS_DOC = {
     "et gunicorn (`gunicorn.conf.py`) ne croient les en-têtes X-Forwarded-* (adresse du client, https, nom d'hôte) "
     "que s'il vaut 1 ou plus ; à 0, gunicorn les ignore même venant de 127.0.0.1. Derrière un proxy d'une autre "
     "machine, donnez aussi son adresse à gunicorn (`FORWARDED_ALLOW_IPS=10.0.0.5`)",
+    "PORTAL_PUBLIC_URL": "adresse publique du portail (`https://portail.example.fr`), pour les liens d'invitation "
+    "que donne `portal editeur inviter` hors d'une requête (défaut : aucune ; le lien commence alors par "
+    "http://127.0.0.1:5000)",
+    "PORTAL_SMTP_HOST": "serveur SMTP qui envoie les invitations des éditeurs de territoire (défaut : aucun ; le lien "
+    "est alors seulement affiché, à transmettre soi-même)",
+    "PORTAL_SMTP_PORT": "port du serveur SMTP (défaut : 25)",
+    "PORTAL_SMTP_USER": "compte SMTP, s'il faut s'authentifier (défaut : aucun)",
+    "PORTAL_SMTP_PASSWORD": "mot de passe du compte SMTP",
+    "PORTAL_SMTP_STARTTLS": "1 pour chiffrer la connexion SMTP par STARTTLS (défaut : 0)",
+    "PORTAL_SMTP_FROM": "adresse d'expéditeur des invitations (défaut : portail-pdp@localhost)",
     "PORTAL_TRUSTED_HOSTS": "noms d'hôte sous lesquels le portail répond, séparés par des virgules "
     "(`portail.example.fr,.example.org` : un point au début accepte les sous-domaines) ; tout autre en-tête "
     "Host reçoit une erreur 400, et les adresses absolues (API, data·inclusion) ne sont construites qu'avec "

@@ -8,7 +8,7 @@ acteur's other means (regional, then national). An acteur with no means at all s
 from dataclasses import dataclass
 
 from portal.catalog import Catalog
-from portal.models import Contact, Fiche
+from portal.models import EDITORS_ONLY_FIELDS, Contact, Fiche
 from portal.zones import applies_in
 
 PORTEES = ("local", "regional", "national")
@@ -104,7 +104,7 @@ def national_group(acteur: Fiche) -> ActeurContacts:
 
 def means_json(group: ActeurContacts, means: Means) -> dict:
     """One way to reach an acteur, as the contacts and orientation APIs give it."""
-    data = means.contact.model_dump(mode="json", exclude_none=True, exclude={"note_editeurs"})  # editors only
+    data = means.contact.model_dump(mode="json", exclude_none=True, exclude=set(EDITORS_ONLY_FIELDS))
     national = means.portee == "national"
     return {
         "acteur": group.acteur.id,

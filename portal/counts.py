@@ -1,6 +1,7 @@
-"""Anonymous counts of the orientation results shown (no address, no answers), for the editors. Each worker
-keeps them in memory and writes them in one transaction at most every COUNTS_SECONDS, and when it stops: showing
-a result (a GET) writes nothing. Workers add their counts to the same rows, so the totals add up."""
+"""Anonymous counts, for the editors: the orientation results shown (no address, no answers), and the demand for
+contacts (which acteurs doctors looked for in which département, on « qui contacter » and on results with a
+place). Each worker keeps them in memory and writes them in one transaction at most every COUNTS_SECONDS, and when
+it stops: showing a page (a GET) writes nothing. Workers add their counts to the same rows, so the totals add up."""
 
 import atexit
 import logging
@@ -28,20 +29,37 @@ class OrientationCount(SQLModel, table=True):
     count: int = 0
 
 
+class ContactDemand(SQLModel, table=True):
+    """How many times the contacts of an acteur were looked for in a département: persistent, anonymous."""
+
+    __tablename__ = "contact_demand"
+    departement: str = Field(primary_key=True)
+    acteur: str = Field(primary_key=True)
+    count: int = 0
+
+
+# What is counted: name -> (table, its key columns).
+TABLES = {
+    "orientation": (OrientationCount.__table__, ("tree", "node")),
+    "demande": (ContactDemand.__table__, ("departement", "acteur")),
+}
+Counted = tuple[str, tuple[str, str]]  # (name in TABLES, key)
+
+
 class CountBuffer:
     """The counts of one worker not yet written, and the thread that writes them every `seconds`."""
 
     def __init__(self, engine: Engine, seconds: float) -> None:
         self.engine, self.seconds = engine, seconds
-        self._counts: Counter[tuple[str, str]] = Counter()
+        self._counts: Counter[Counted] = Counter()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         _BUFFERS.add(self)
 
-    def add(self, tree: str, node: str) -> None:
-        """Count one showing of result `node` of `tree`, in memory."""
+    def add(self, name: str, key: tuple[str, str]) -> None:
+        """Count one more `key` of the table `name`, in memory."""
         with self._lock:
-            self._counts[(tree, node)] += 1
+            self._counts[(name, key)] += 1
             if self._thread is None:
                 # Started by the first count, so in the worker that counts (a thread does not survive a fork).
                 self._thread = threading.Thread(
@@ -58,8 +76,9 @@ class CountBuffer:
         try:
             with Session(self.engine) as session:
                 # Always in the same order: two workers writing at once lock the rows in the same order.
-                for (tree, node), number in sorted(counts.items()):
-                    increment(session, OrientationCount.__table__, {"tree": tree, "node": node}, "count", by=number)
+                for (name, key), number in sorted(counts.items()):
+                    table, columns = TABLES[name]
+                    increment(session, table, dict(zip(columns, key, strict=True)), "count", by=number)
                 session.commit()
         except Exception:
             with self._lock:
@@ -113,11 +132,33 @@ def init_app(app: Flask) -> None:
     )
 
 
+def count(entries: list[Counted]) -> None:
+    """Count these (written later, with the others); a page served again from the page cache counts them again
+    (portal/web/caching.py)."""
+    buffer = current_app.extensions["portal_counts"]
+    for name, key in entries:
+        buffer.add(name, key)
+    g.counted = (*g.get("counted", ()), *entries)
+
+
 def count_result(tree: str, node: str) -> None:
-    """Count one showing of result `node` of `tree` (written later, with the others); a page served again from
-    the page cache counts again (portal/web/caching.py)."""
-    current_app.extensions["portal_counts"].add(tree, node)
-    g.counted_result = (tree, node)
+    """Count one showing of result `node` of `tree`."""
+    count([("orientation", (tree, node))])
+
+
+def count_demand(departement: str, acteurs: list[str]) -> None:
+    """Count that the contacts of these acteurs were looked for in `departement`."""
+    count([("demande", (departement, acteur)) for acteur in dict.fromkeys(acteurs)])
+
+
+def demand_counts(departements: list[str] | None = None) -> dict[tuple[str, str], int]:
+    """(département, acteur) -> how many times its contacts were looked for; this worker's counts written first."""
+    current_app.extensions["portal_counts"].flush()
+    query = select(ContactDemand)
+    if departements is not None:
+        query = query.where(ContactDemand.departement.in_(departements))
+    with Session(current_app.extensions["portal_engine"]) as session:
+        return {(row.departement, row.acteur): row.count for row in session.exec(query)}
 
 
 def orientation_counts() -> list[tuple[str, str, int]]:

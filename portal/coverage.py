@@ -1,5 +1,6 @@
 """What the portal knows, for each département and acteur: a local contact (checked or to check), a regional one,
-national means only, or nothing; with the date of the oldest source behind it."""
+national means only, or nothing; with the date of the oldest source of the means at that level, and whether a
+service is known there by its name only. Roles that have no office to list (the doctors) are left out."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,8 @@ class Cell:
 
     acteur: Fiche
     level: str  # a key of LEVELS
-    oldest: date | None  # the oldest source date of the means shown there
+    oldest: date | None  # the oldest source date of the means at that level (local ones for a local level…)
+    named: int = 0  # local or regional services known by name only (no phone, email, form or finder page)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class DepartementCoverage:
         return {level: sum(1 for cell in self.cells if cell.level == level) for level in LEVELS}
 
     @property
+    def named(self) -> int:
+        return sum(1 for cell in self.cells if cell.named)
+
+    @property
     def oldest(self) -> date | None:
         return min((cell.oldest for cell in self.cells if cell.oldest), default=None)
 
@@ -48,6 +54,11 @@ class DepartementCoverage:
 class Coverage:
     departements: tuple[DepartementCoverage, ...]
     totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def named(self) -> int:
+        """Cells where a service is known by its name only: an editor can complete it."""
+        return sum(d.named for d in self.departements)
 
     @property
     def cells(self) -> int:
@@ -77,25 +88,36 @@ def _level(group: ActeurContacts) -> str:
     return "national" if portees else "aucun"
 
 
-def _oldest(group: ActeurContacts) -> date | None:
-    dates = [means.contact.source.publie_le or means.contact.source.vu_le for means in group.means]
-    return min(dates, default=None)
+LEVEL_PORTEE = {"local-verifie": "local", "local-a-verifier": "local", "regional": "regional", "national": "national"}
+
+
+def _oldest(group: ActeurContacts, level: str) -> date | None:
+    """The oldest date among the means of the cell's level: when the source was published, else when it was read
+    (a 2019 extract read in 2026 is from 2019)."""
+    shown = [m.contact for m in group.means if m.portee == LEVEL_PORTEE.get(level)]
+    return min((c.source.publie_le or c.source.vu_le for c in shown), default=None)
+
+
+def cell_of(acteur: Fiche, group: ActeurContacts | None) -> Cell:
+    if group is None:
+        return Cell(acteur, "aucun", None)
+    level = _level(group)
+    return Cell(acteur, level, _oldest(group, level), len(group.mentions))
 
 
 def coverage(catalog: Catalog, places: Places) -> Coverage:
     """The coverage of every département of metropolitan France and the DROM (not the other collectivités)."""
-    acteurs = catalog.of_type("acteur")
+    acteurs = catalog.of_type("acteur")  # every acteur, in the order of their titles
     departements = []
     for code, departement in sorted(places.departements.items()):
         if departement.zone == "com":
             continue
         groups = {g.acteur.id: g for g in contacts_for(catalog, code, departement.region)}
         cells = tuple(
-            Cell(acteur, _level(groups[acteur.id]), _oldest(groups[acteur.id]))
-            if acteur.id in groups
-            else Cell(acteur, "aucun", None)
+            cell_of(acteur, groups.get(acteur.id))
             for acteur in acteurs
-            if acteur.id in groups or acteur.zone is None  # a regional acteur counts only where it exists
+            if acteur.recense_localement
+            and (acteur.id in groups or acteur.zone is None)  # a regional acteur counts only where it exists
         )
         departements.append(
             DepartementCoverage(code, departement.nom, departement.region, departement.region_nom, cells)

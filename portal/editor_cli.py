@@ -217,6 +217,24 @@ def editor_group() -> None:
     """Gérer les comptes des éditeurs (espace /editeurs)."""
 
 
+def _scope_options(command):
+    command = click.option(
+        "--departement", default=None, help="Limiter le compte aux contacts d'un département (ex. 56, 2A, 974)."
+    )(command)
+    return click.option(
+        "--region", default=None, help="Limiter le compte aux contacts d'une région et de ses départements (ex. 53)."
+    )(command)
+
+
+def _scope(departement: str | None, region: str | None) -> str | None:
+    if departement and region:
+        raise click.UsageError("Donnez --departement ou --region, pas les deux.")
+    if departement:
+        code = departement.strip().upper()
+        return f"departement:{code.zfill(2) if code.isdigit() else code}"
+    return f"region:{region.strip().zfill(2)}" if region else None
+
+
 @editor_group.command("ajouter")
 @click.argument("nom")
 @click.password_option(
@@ -225,13 +243,16 @@ def editor_group() -> None:
     confirmation_prompt="Répétez le mot de passe",
     help="Demandé s'il n'est pas donné.",
 )
-def editor_add(nom: str, mot_de_passe: str) -> None:
+@_scope_options
+@click.option("--national", is_flag=True, help="Rendre au compte tous les territoires (compte national).")
+def editor_add(nom: str, mot_de_passe: str, departement: str | None, region: str | None, national: bool) -> None:
     """Créer le compte NOM, ou changer son mot de passe (ses sessions ouvertes sont alors fermées) ; le mot de
-    passe est demandé et stocké haché."""
-    from portal.accounts import AccountError, set_account
+    passe est demandé et stocké haché. Un nouveau compte est national sauf --departement ou --region."""
+    from portal.accounts import NATIONAL, AccountError, set_account
 
+    scope = NATIONAL if national else _scope(departement, region)
     try:
-        created = set_account(store_session(), nom, mot_de_passe)
+        created = set_account(store_session(), nom, mot_de_passe, scope)
     except AccountError as error:
         click.echo(f"Compte non enregistré : {error}.", err=True)
         sys.exit(1)
@@ -253,12 +274,37 @@ def editor_remove(nom: str) -> None:
 @editor_group.command("liste")
 def editor_list() -> None:
     """Lister les comptes des éditeurs."""
-    from portal.accounts import account_names
+    from portal.accounts import accounts_with_scopes
 
-    names = account_names(store_session())
-    for name in names:
-        click.echo(name)
-    click.echo(f"{len(names)} compte(s).")
+    accounts = accounts_with_scopes(store_session())
+    for name, scope in accounts:
+        click.echo(f"{name} ({scope})")
+    click.echo(f"{len(accounts)} compte(s).")
+
+
+@editor_group.command("inviter")
+@_scope_options
+@click.option("--national", is_flag=True, help="Inviter un éditeur national (tous les territoires).")
+@click.option(
+    "--par", "by", default="ligne de commande", show_default=True, help="Qui invite (gardé avec l'invitation)."
+)
+def editor_invite(departement: str | None, region: str | None, national: bool, by: str) -> None:
+    """Créer un lien d'invitation à usage unique pour un éditeur de territoire (--departement ou --region) ; la
+    personne y choisit son nom et son mot de passe. Le lien commence par PORTAL_PUBLIC_URL."""
+    from portal.accounts import INVITATION_DAYS, NATIONAL, AccountError, create_invitation
+    from portal.config import instance_dir, settings_from_env
+
+    scope = NATIONAL if national else _scope(departement, region)
+    if scope is None:
+        raise click.UsageError("Donnez le territoire : --departement 56, --region 53 ou --national.")
+    try:
+        token = create_invitation(store_session(), scope, by)
+    except AccountError as error:
+        click.echo(f"Invitation non créée : {error}.", err=True)
+        sys.exit(1)
+    base = settings_from_env(instance_dir(), secret=False)["PUBLIC_URL"] or "http://127.0.0.1:5000"
+    click.echo(f"Invitation ({scope}), valable {INVITATION_DAYS} jours, une seule fois :")
+    click.echo(f"{base}/editeurs/invitation/{token}")
 
 
 COMMANDS = (

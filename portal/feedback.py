@@ -9,7 +9,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Field, Session, SQLModel, delete, select
 
@@ -42,6 +42,11 @@ class Report(SQLModel, table=True):
     status: str = Field(default="ouvert", index=True)  # « ouvert » or « clos »
     closed_at: datetime | None = None
     closed_by: str | None = None
+    # A report on a local or regional contact belongs to that file's queue (« territoires »/« regions », code).
+    place_kind: str | None = None
+    place_code: str | None = Field(default=None, index=True)
+    resolution: str | None = None  # « applique », « rejete », or None (closed from the list)
+    resolution_note: str | None = None  # why it was rejected: for the editors only
 
 
 class RateCount(SQLModel, table=True):
@@ -69,9 +74,16 @@ def now() -> datetime:
 
 
 def save_report(
-    session: Session, fiche_id: str, reason: str, text: str, content_version: str, contact: str | None = None
+    session: Session,
+    fiche_id: str,
+    reason: str,
+    text: str,
+    content_version: str,
+    contact: str | None = None,
+    place: tuple[str, str] | None = None,
 ) -> Report:
-    """Store one report and commit it at once: a report is never lost."""
+    """Store one report and commit it at once: a report is never lost. `place` (« territoires »/« regions », code):
+    the file of the contact it is about, whose editors get it in their queue."""
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
     report = Report(
@@ -81,6 +93,8 @@ def save_report(
         text=clean_text(text)[:TEXT_MAX],
         content_version=content_version,
         created_at=now(),
+        place_kind=place[0] if place else None,
+        place_code=place[1] if place else None,
     )
     session.add(report)
     session.commit()
@@ -112,6 +126,28 @@ def close_report(session: Session, report_id: int, editor: str) -> Report | None
         session.add(report)
         session.commit()
         session.refresh(report)
+    return report
+
+
+def list_place_reports(session: Session, places: list[tuple[str, str]]) -> list[Report]:
+    """The open reports on the contacts of these (kind, code) files, newest first."""
+    if not places:
+        return []
+    query = (
+        select(Report)
+        .where(Report.status == "ouvert", tuple_(Report.place_kind, Report.place_code).in_(places))
+        .order_by(Report.created_at.desc(), Report.id.desc())
+    )
+    return list(session.exec(query).all())
+
+
+def resolve_report(session: Session, report_id: int, editor: str, resolution: str, note: str) -> Report | None:
+    """Close a report as « applique » (the contact was fixed) or « rejete » (with why, for the editors only)."""
+    report = close_report(session, report_id, editor)
+    if report is not None:
+        report.resolution, report.resolution_note = resolution, note
+        session.add(report)
+        session.commit()
     return report
 
 

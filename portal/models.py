@@ -12,6 +12,8 @@ FicheId = Annotated[str, Field(pattern=ID_PATTERN)]
 Etape = Literal["sans-arret", "pendant-arret", "reprise", "apres-inaptitude"]
 Public = Literal["salarie", "independant", "interimaire", "demandeur-emploi", "agent-public", "employeur"]
 Statut = Literal["verifie", "a-verifier"]
+# Fields of a contact or a fiche that only editors see: never in a public page, the API or the exports.
+EDITORS_ONLY_FIELDS = frozenset({"note_editeurs", "confirme_par"})
 Rqth = Literal["requise", "non-requise", "facilite"]
 
 ETAPES: dict[str, str] = {
@@ -153,6 +155,12 @@ class Contact(Strict):
     note_editeurs: str | None = None  # never on a public page: the editors' area and `portal revue` only
     """Une note pour les éditeurs, jamais affichée au public : d'où viennent ces coordonnées, ce qui a été lu ou
     non, ce qu'il reste à chercher. Elle s'affiche dans l'espace éditeurs et dans `portal revue`."""
+    confirme_le: date | None = None  # stamped by the editors' form when a contact is saved as « verifie »
+    """La date à laquelle un éditeur a confirmé ces coordonnées (posée par le formulaire de l'espace éditeurs quand
+    un contact est enregistré « verifie »)."""
+    confirme_par: str | None = None  # editors only, like note_editeurs
+    """Le compte de l'éditeur qui a confirmé ces coordonnées : jamais affiché au public, seulement dans l'espace
+    éditeurs."""
 
     @property
     def reachable(self) -> bool:
@@ -265,6 +273,9 @@ class Fiche(Strict):
     joindre: list[Contact] = []  # for an acteur: its national means, each reachable (the reach rule)
     """Pour un acteur : comment le joindre au niveau national (numéro, courriel, formulaire, page qui trouve
     le service local) ; chaque moyen a au moins un téléphone, un courriel, un formulaire ou un annuaire."""
+    recense_localement: bool = True  # false: a role with no office to list per département (the doctors)
+    """Pour un acteur : false pour un rôle qui n'a pas d'antenne à recenser dans chaque département (le médecin du
+    travail, le médecin traitant) ; la couverture et la liste à faire des éditeurs le laissent alors de côté."""
     si_aucun_contact: str | None = None  # what to do when the portal knows no way to reach it
     """Pour un acteur : que faire quand le portail ne connaît aucun moyen de le joindre, par exemple « le service
     de santé au travail de l'employeur, indiqué sur la fiche de paie ou par l'employeur »."""

@@ -6,12 +6,13 @@ other contacts, their layout) stays as the editor wrote it, so that re-importing
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import yaml
 
-from portal.models import LocalContact, Region, Territoire
+from portal.models import ID_PATTERN, LocalContact, Region, Territoire
 from portal.schema import MODELINE
 
 RESPONSABLE = "Équipe éditoriale du portail PDP"
@@ -44,27 +45,39 @@ def contact_key(contact: LocalContact) -> tuple[str, str]:
 def render_contact(contact: LocalContact, indent: int = 2) -> list[str]:
     """The YAML lines of one contact, as a list item: acteur first, then the keys in the model's order."""
     data = contact.model_dump(exclude_none=True, exclude_defaults=False)
-    if not data.get("pour"):
-        data.pop("pour", None)
-    ordered = {"acteur": data.pop("acteur"), **data}
+    data["source"] = contact.source.model_dump(exclude_none=True, exclude_defaults=True)  # no « primaire: false »
+    return render_contact_data(data, indent)
+
+
+def render_contact_data(data: dict, indent: int = 2) -> list[str]:
+    """The YAML lines of a contact given as plain values (a form's, not yet validated: the check that reads the
+    file says what is wrong, at its line), in the model's order; empty values are left out."""
+    order = ["acteur", *LocalContact.model_fields]
+    ordered = {key: data[key] for key in sorted(data, key=lambda k: order.index(k) if k in order else len(order))}
     lines = []
-    for number, (key, value) in enumerate(ordered.items()):
-        prefix = " " * indent + ("- " if number == 0 else "  ")
-        if key == "source":
-            lines.append(f"{prefix}source:")
-            source = contact.source.model_dump(exclude_none=True, exclude_defaults=True)  # no « primaire: false »
-            lines += [f"{' ' * (indent + 4)}{k}: {_scalar(k, v)}" for k, v in source.items()]
+    for key, value in ordered.items():
+        if value is None or value == "" or value == [] or value == {}:
+            continue
+        prefix = " " * indent + ("  " if lines else "- ")
+        if isinstance(value, dict):
+            lines.append(f"{prefix}{key}:")
+            lines += [f"{' ' * (indent + 4)}{k}: {_scalar(k, v)}" for k, v in value.items() if v not in (None, "")]
         else:
             lines.append(f"{prefix}{key}: {_scalar(key, value)}")
     return [line + "\n" for line in lines]
 
 
+_ID = re.compile(ID_PATTERN)
+
+
 def _scalar(key: str, value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return "[" + ", ".join(value) + "]"
-    if key in _PLAIN_KEYS:
+        return "[" + ", ".join(v if _ID.match(v) else json.dumps(v, ensure_ascii=False) for v in value) + "]"
+    if key in _PLAIN_KEYS and _ID.match(str(value)):
         return str(value)
     # A JSON string is a valid YAML double-quoted scalar (same escapes), readable with ensure_ascii=False; YAML
     # reads three more characters as line breaks, which must stay escaped.
@@ -155,24 +168,10 @@ class _Layout:
 
 
 def _layout(text: str) -> _Layout:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    node = next((value for key, value in (root.value if root else []) if key.value == "contacts"), None)
-    if node is None:
-        return _Layout([], [], 2, None)
-    if not isinstance(node, yaml.SequenceNode) or (node.flow_style and node.value):
-        raise PlaceFileError(
-            "la liste « contacts » n'est pas écrite un contact par élément « - » : réécrivez-la ainsi pour que "
-            "l'import puisse la compléter"
-        )
-    if not node.value:  # `contacts: []`
-        line = node.start_mark.line
-        if text.splitlines()[line].strip() != "contacts: []":
-            raise PlaceFileError("la ligne « contacts » a une forme inattendue : écrivez « contacts: » seul")
-        return _Layout([], [], 2, line + 1, empty_list_line=line)
-    data = yaml.safe_load(text)
-    contacts = [LocalContact.model_validate(item) for item in data["contacts"]]
-    spans = [(item.start_mark.line, _end_line(item, text)) for item in node.value]
-    return _Layout(contacts, spans, node.value[0].start_mark.column - 2, spans[-1][1])
+    layout = _layout_spans(text)
+    if layout.spans:
+        layout.contacts = [LocalContact.model_validate(item) for item in yaml.safe_load(text)["contacts"]]
+    return layout
 
 
 def _end_line(node: yaml.Node, text: str) -> int:
@@ -196,3 +195,83 @@ def _checked(kind: str, result: Upsert) -> Upsert:
     model = KINDS[kind][0]
     model.model_validate(yaml.safe_load(result.text))
     return result
+
+
+def place_contacts(text: str | None) -> list[dict]:
+    """The contacts of a territoire or région file as plain data (the file read as YAML, not validated)."""
+    data = yaml.safe_load(text) if text else None
+    contacts = data.get("contacts") if isinstance(data, dict) else None
+    return [item for item in contacts or [] if isinstance(item, dict)]
+
+
+def replace_contact(
+    kind: str, code: str, text: str | None, index: int | None, lines: list[str] | None, today: date
+) -> str:
+    """The file `text` with contact number `index` replaced by `lines` (from render_contact_data), removed (`lines`
+    None), or `lines` added after the others (`index` None). Every other line stays as written. Not validated:
+    the caller checks the result as `portal check` does."""
+    if text is None:
+        if lines is None:
+            raise PlaceFileError("le fichier n'existe pas : rien à retirer")
+        _model, code_key, schema_file = KINDS[kind]
+        head = [
+            MODELINE.format(f"../../schemas/{schema_file}") + "\n",
+            f"{code_key}: {json.dumps(code)}\n",
+            f"mis_a_jour: {today.isoformat()}\n",
+            f"responsable: {json.dumps(RESPONSABLE, ensure_ascii=False)}\n",
+            "contacts:\n",
+        ]
+        return "".join(head + lines)
+    layout = _layout_spans(text)
+    file_lines = text.splitlines(keepends=True)
+    if file_lines and not file_lines[-1].endswith("\n"):
+        file_lines[-1] += "\n"
+    if index is not None:
+        if not 0 <= index < len(layout.spans):
+            raise PlaceFileError("ce contact n'est plus dans le fichier")
+        start, end = layout.spans[index]
+        file_lines[start:end] = _indented(lines or [], layout.indent)
+        if lines is None and len(layout.spans) == 1:  # the last contact gone: an empty list, not a null
+            key_line = start - 1
+            while key_line > 0 and not file_lines[key_line].startswith("contacts:"):
+                key_line -= 1
+            file_lines[key_line] = "contacts: []\n"
+        return "".join(file_lines)
+    if lines is None:
+        raise PlaceFileError("aucun contact à retirer")
+    added = _indented(lines, layout.indent)
+    if layout.empty_list_line is not None:
+        file_lines[layout.empty_list_line] = "contacts:\n"
+        file_lines[layout.insert_at : layout.insert_at] = added
+    elif layout.insert_at is None:
+        file_lines += ["contacts:\n", *added]
+    else:
+        file_lines[layout.insert_at : layout.insert_at] = added
+    return "".join(file_lines)
+
+
+def _indented(lines: list[str], indent: int) -> list[str]:
+    # render_contact_data writes for an indent of 2: move each line to the file's own indent.
+    shift = indent - 2
+    return [(" " * shift + line) if shift >= 0 else line[-shift:] for line in lines]
+
+
+def _layout_spans(text: str) -> _Layout:
+    """Where the contacts of `text` are, read from the YAML nodes only (no validation: a file with an invalid
+    contact can still be edited from the form, whose check then says what is wrong)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = next((value for key, value in (root.value if root else []) if key.value == "contacts"), None)
+    if node is None:
+        return _Layout([], [], 2, None)
+    if not isinstance(node, yaml.SequenceNode) or (node.flow_style and node.value):
+        raise PlaceFileError(
+            "la liste « contacts » n'est pas écrite un contact par élément « - » : réécrivez-la ainsi pour que "
+            "l'import puisse la compléter"
+        )
+    if not node.value:  # `contacts: []`
+        line = node.start_mark.line
+        if text.splitlines()[line].strip() != "contacts: []":
+            raise PlaceFileError("la ligne « contacts » a une forme inattendue : écrivez « contacts: » seul")
+        return _Layout([], [], 2, line + 1, empty_list_line=line)
+    spans = [(item.start_mark.line, _end_line(item, text)) for item in node.value]
+    return _Layout([], spans, node.value[0].start_mark.column - 2, spans[-1][1])

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from portal.feedback import list_reports, save_report
+from portal.web.editors import PUBLIC_ENDPOINTS
 
 PASSWORD = "un mot de passe assez long"
 
@@ -42,9 +43,10 @@ def editor_routes(app):
     """Every (method, URL) of the area except the login form itself."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("editors.") or rule.endpoint in {"editors.login", "editors.login_submit"}:
+        if not rule.endpoint.startswith("editors.") or rule.endpoint in PUBLIC_ENDPOINTS:
             continue
-        url = re.sub(r"<int[^>]*:report_id>", "1", rule.rule)
+        url = re.sub(r"<int[^>]*:\w+>", "1", rule.rule)
+        url = url.replace("<kind>", "territoires").replace("<code>", "56")
         routes += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes
 

@@ -7,7 +7,7 @@ from alembic import context
 from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-from portal import accounts, counts, feedback  # noqa: F401 (their tables make the models compared)
+from portal import accounts, contact_history, counts, feedback  # noqa: F401 (their tables make the models compared)
 from portal.store import make_engine
 
 

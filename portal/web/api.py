@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, jsonify
 
+from portal.models import EDITORS_ONLY_FIELDS
 from portal.serving import current_catalog, current_version
 from portal.web.directory import read_filters
 from portal.web.errors import FicheNotFound
@@ -10,7 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 # The editors' notes are for the editors' area and `portal revue`: never in a public answer.
-EDITORS_ONLY = {"note_editeurs": True, "joindre": {"__all__": {"note_editeurs"}}}
+EDITORS_ONLY = {**dict.fromkeys(EDITORS_ONLY_FIELDS, True), "joindre": {"__all__": set(EDITORS_ONLY_FIELDS)}}
 
 
 def fiche_json(fiche) -> dict:

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Flask, Response, current_app, g, request
 
-from portal.counts import count_result
+from portal.counts import Counted, count
 from portal.serving import current_version
 from portal.web import wants_fragment
 
@@ -57,11 +57,11 @@ def page_etag() -> str | None:
 
 @dataclass(frozen=True)
 class Page:
-    """A rendered public page, as sent, and the result it counted (an orientation result shown)."""
+    """A rendered public page, as sent, and what it counted (an orientation result shown, contacts looked for)."""
 
     body: bytes
     mimetype: str
-    counted: tuple[str, str] | None
+    counted: tuple[Counted, ...]
 
 
 class PageCache:
@@ -104,7 +104,7 @@ def _answer_repeats() -> Response | None:
         if page is None:
             return None
         if page.counted:
-            count_result(*page.counted)  # served again, shown again: counted as the view would
+            count(list(page.counted))  # served again, shown again: counted as the view would
         response = current_app.response_class(page.body, mimetype=page.mimetype)
     _mark(response, etag)  # and Vary, as on every response (portal/web/__init__.py)
     return response
@@ -122,7 +122,7 @@ def _mark_public_pages(response: Response) -> Response:
         _mark(response, etag)
         cache = _page_cache()
         if cache is not None and not response.is_streamed:
-            cache.put(etag, Page(response.get_data(), response.mimetype, g.get("counted_result")))
+            cache.put(etag, Page(response.get_data(), response.mimetype, g.get("counted", ())))
     return response
 
 

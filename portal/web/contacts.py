@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
+from portal.counts import count_demand
 from portal.places import Candidate, Resolution
 from portal.serving import current_catalog, resolve_place
 from portal.web import wants_fragment
@@ -57,6 +58,8 @@ def answer_request() -> ContactsAnswer:
 def contacts_page():
     """The contacts of the département of a commune, code postal or département, grouped by acteur."""
     answer = answer_request()
+    if answer.groups:
+        count_demand(answer.resolution.departement.code, [group.acteur.id for group in answer.groups])
     catalog = current_catalog()
     dispositifs = catalog.of_type("dispositif")
     template = "contacts/results.html" if wants_fragment() else "contacts/page.html"

@@ -3,13 +3,13 @@
 import posixpath
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from portal import accounts
 from portal.counts import result_counts
 from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
 from portal.review import due_items, editor_notes
-from portal.serving import current_catalog
+from portal.serving import current_catalog, current_places
 from portal.store import get_session
 from portal.treegraph import tree_mermaid
 from portal.web.csrf import check_csrf
@@ -19,7 +19,8 @@ from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
 
 SESSION_HOURS = 8  # an editor logs in again each working day
-PUBLIC_ENDPOINTS = {"editors.login", "editors.login_submit"}
+PUBLIC_ENDPOINTS = {"editors.login", "editors.login_submit", "editors.invitation_form", "editors.invitation_submit"}
+NATIONAL_ENDPOINTS = {"editors.reports_page", "editors.close", "editors.invitations", "editors.invite"}
 
 
 def current_editor() -> str | None:
@@ -44,10 +45,16 @@ def _require_editor():
     check_csrf()
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if current_editor() is None:
+    name = current_editor()
+    if name is None:
         session.pop("editeur", None)
         target = request.full_path if request.method == "GET" else url_for("editors.dashboard")
         return redirect(url_for("editors.login", suivant=target), code=303)
+    if request.endpoint in NATIONAL_ENDPOINTS and accounts.account_scope(get_session(), name) != accounts.NATIONAL:
+        abort(
+            403,
+            description="Cette page est réservée aux éditeurs nationaux : vos territoires sont sous « Territoires ».",
+        )
     return None
 
 
@@ -86,10 +93,14 @@ def login_submit():
     if not accounts.check_login(db, name, password):
         error = "Nom ou mot de passe incorrect."
         return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
+    _open_session(name)
+    return redirect(_safe_next(suivant), code=303)
+
+
+def _open_session(name: str) -> None:
     session.clear()  # a fresh session (and a fresh CSRF token) for the logged-in editor
     session["editeur"], session["editeur_depuis"] = name, datetime.now(UTC).isoformat()
-    session["editeur_generation"] = accounts.session_generation(db, name)
-    return redirect(_safe_next(suivant), code=303)
+    session["editeur_generation"] = accounts.session_generation(get_session(), name)
 
 
 @bp.post("/deconnexion")
@@ -105,7 +116,10 @@ def logout():
 
 @bp.get("/")
 def dashboard():
-    """The editor's home: open reports, fiches and contacts due for review, orientation counts."""
+    """The editor's home: open reports, fiches and contacts due for review, orientation counts; a territory editor's
+    home is their territories."""
+    if accounts.account_scope(get_session(), current_editor() or "") != accounts.NATIONAL:
+        return redirect(url_for("editors.territoires.index"), code=303)
     catalog = current_catalog()
     return render_template(
         "editors/dashboard.html",
@@ -159,3 +173,113 @@ def trees_page():
     graphs = [(tree, tree_mermaid(tree)) for tree in current_catalog().trees.values()]
     page = render_template("editors/trees.html", editor=current_editor(), graphs=graphs, counts=result_counts())
     return page, {"Content-Security-Policy": CONTENT_SECURITY_POLICY_INLINE_STYLES}
+
+
+@bp.get("/invitations")
+def invitations():
+    """Invite a territory editor: a one-time link for an account of a département or a région."""
+    return _invitations_page({}, None)
+
+
+def _invitations_page(values: dict, link: str | None, error: str | None = None, sent: str | None = None, status=200):
+    from portal.mail import smtp_configured
+
+    page = render_template(
+        "editors/invitations.html",
+        editor=current_editor(),
+        values=values,
+        link=link,
+        error=error,
+        sent=sent,
+        smtp=smtp_configured(current_app.config),
+        accounts=accounts.accounts_with_scopes(get_session()),
+        days=accounts.INVITATION_DAYS,
+    )
+    return page, status
+
+
+@bp.post("/invitations")
+def invite():
+    """Create the link, show it once, and send it when an SMTP server is configured and an address given (the
+    address is not kept)."""
+    from portal.mail import MailError, send_invitation, smtp_configured
+    from portal.territory_edits import scope_label
+
+    kind, code = request.form.get("type", ""), request.form.get("code", "").strip().upper()
+    email = request.form.get("courriel", "").strip()
+    values = {"type": kind, "code": code, "courriel": email}
+    scope = accounts.NATIONAL if kind == "national" else f"{kind}:{code.zfill(2) if code.isdigit() else code}"
+    try:
+        token = accounts.create_invitation(get_session(), accounts.check_scope(scope), current_editor() or "?")
+    except accounts.AccountError as error:
+        return _invitations_page(values, None, f"Invitation non créée : {error}.", status=400)
+    link = invitation_link(token)
+    sent = None
+    if email and smtp_configured(current_app.config):
+        try:
+            label = scope_label(scope, current_places())
+            send_invitation(current_app.config, email, link, label, accounts.INVITATION_DAYS)
+            sent = email
+        except MailError as error:
+            return _invitations_page(values, link, f"Le lien est créé mais {error}.", status=502)
+    return _invitations_page({}, link, sent=sent)
+
+
+def invitation_link(token: str) -> str:
+    """The address of the invitation form: the public address of the settings when there is one."""
+    base = current_app.config.get("PUBLIC_URL")
+    path = url_for("editors.invitation_form", token=token)
+    return f"{base}{path}" if base else url_for("editors.invitation_form", token=token, _external=True)
+
+
+@bp.get("/invitation/<token>")
+def invitation_form(token: str):
+    """The invited person chooses a name and a password."""
+    invitation = accounts.open_invitation(get_session(), token)
+    if invitation is None:
+        abort(
+            404, description="Ce lien d'invitation n'est plus valable (déjà utilisé ou expiré) : demandez-en un autre."
+        )
+    return _invitation_page(token, invitation.scope, {}, None)
+
+
+def _invitation_page(token: str, scope: str, values: dict, error: str | None, status: int = 200):
+    from portal.territory_edits import scope_label
+
+    page = render_template(
+        "editors/invitation.html",
+        token=token,
+        territory=scope_label(scope, current_places()),
+        values=values,
+        error=error,
+        minimum=accounts.PASSWORD_MIN,
+    )
+    return page, status
+
+
+@bp.post("/invitation/<token>")
+def invitation_submit(token: str):
+    """Create the account of the invitation and log in."""
+    db = get_session()
+    limit_rate("invitation", current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15))
+    invitation = accounts.open_invitation(db, token)
+    if invitation is None:
+        abort(
+            404, description="Ce lien d'invitation n'est plus valable (déjà utilisé ou expiré) : demandez-en un autre."
+        )
+    name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
+    if password != request.form.get("confirmation", ""):
+        return _invitation_page(token, invitation.scope, {"nom": name}, "Les deux mots de passe diffèrent.", 400)
+    try:
+        accounts.accept_invitation(db, token, name, password)
+    except accounts.AccountError as error:
+        return _invitation_page(token, invitation.scope, {"nom": name}, f"Compte non créé : {error}.", 400)
+    _open_session(name)
+    flash(f"Bienvenue : votre compte « {name} » est créé.")
+    return redirect(url_for("editors.territoires.index"), code=303)
+
+
+# The territories' pages share this area's login, CSRF check and no-store (portal/web/territories.py).
+from portal.web import territories  # noqa: E402
+
+bp.register_blueprint(territories.bp)

@@ -9,8 +9,10 @@ from portal.logs import EscapeControlFilter
 
 MESSAGES = {
     400: ("Demande incomprise", "La demande contient une valeur que le portail ne comprend pas."),
+    403: ("Accès refusé", "Votre compte ne permet pas d'ouvrir cette page."),
     404: ("Page introuvable", "Cette adresse ne correspond à aucune page du portail."),
     405: ("Méthode non permise", "Cette page ne s'utilise pas de cette façon."),
+    409: ("Conflit", "La page a changé entre-temps : rechargez-la."),
     413: ("Envoi trop volumineux", "Le texte envoyé est trop long."),
     429: ("Trop de demandes", "Vous avez envoyé beaucoup de demandes en peu de temps : réessayez {wait}."),
     500: (
@@ -59,7 +61,7 @@ def _http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
             # No page template: without a trusted host, Flask has no URL adapter to build the page's links.
             return message, status, {"Content-Type": "text/plain; charset=utf-8"}
-    elif status == 400 and isinstance(error.description, str) and not error.description.startswith("The "):
+    elif status in (400, 403, 404, 409) and _own(error):
         message = error.description  # our own French explanation
     headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
     if status == 429:
@@ -74,6 +76,12 @@ def _http_error(error: HTTPException):
         return response
     page = render_template("error.html", title=title, message=message, status=status, query=query)
     return page, status, headers
+
+
+def _own(error: HTTPException) -> bool:
+    """A French explanation the portal gave with abort(), not Werkzeug's English default."""
+    description = error.description
+    return isinstance(description, str) and description != type(error).description and bool(description)
 
 
 def _unexpected_error(error: Exception):

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
-from portal.counts import count_result
+from portal.counts import count_demand, count_result
 from portal.models import QUAND, Arbre
 from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
@@ -132,8 +132,12 @@ def walk(tree_id: str):
     if current.is_result and not place:
         # Counted once per walk (adding a place shows the same result), in memory: a GET writes nothing.
         count_result(tree.id, current.node)
+    context = step_context(current, place)
+    found = context.get("contacts")
+    if found and found.departement:  # the acteurs a doctor was told to call in this département
+        count_demand(found.departement.code, [item.acteur.id for item in found.acteurs])
     template = "orientation/_step.html" if wants_fragment() else "orientation/walk.html"
-    return render_template(template, fragment=wants_fragment(), **step_context(current, place))
+    return render_template(template, fragment=wants_fragment(), **context)
 
 
 @bp.get("/<tree_id>/pour-le-salarie")

@@ -40,6 +40,19 @@ def contact_names(fiche_id: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _contact_place(fiche_id: str, name: str | None) -> tuple[str, str] | None:
+    """The territoire or région file of the contact a report is about, when it is in exactly one: the report goes
+    to that territory's queue."""
+    if not name:
+        return None
+    found = {
+        ("territoires" if entry.portee == "local" else "regions", entry.code)
+        for entry in current_catalog().contact_entries
+        if entry.acteur == fiche_id and entry.contact.nom == name and entry.portee != "national"
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _known_contact(fiche_id: str, name: str | None) -> str | None:
     # An unknown contact name (an old link, a typed URL) is dropped: the report is then about the fiche.
     return name if name and name in contact_names(fiche_id) else None
@@ -81,7 +94,9 @@ def report_submit(fiche_id: str):
     if errors:
         return _render_form(fiche, contact, {"raison": reason, "texte": text}, errors, 400)
     limit_rate("signalement", current_app.config.get("REPORTS_PER_HOUR", 10), timedelta(hours=1))
-    save_report(get_session(), fiche.id, reason, text, current_catalog().version, contact)
+    save_report(
+        get_session(), fiche.id, reason, text, current_catalog().version, contact, _contact_place(fiche.id, contact)
+    )
     if wants_fragment():
         return render_template("partials/report_thanks.html", fiche=fiche)
     return redirect(url_for("reports.report_thanks", fiche_id=fiche.id), code=303)
