@@ -1,8 +1,10 @@
 """Write contacts into territoire and région files (content/territoires/<code>.yaml, content/regions/<code>.yaml).
 
 A contact is known by its acteur and its name: an imported contact replaces the one of the same acteur and name,
-or is added after the others. Only the lines of a changed contact are rewritten; every other line (comments,
-other contacts, their layout) stays as the editor wrote it, so that re-importing the same file changes nothing.
+or, when the file has one contact of that acteur and the import one too, that contact under its new name (no
+duplicate of one service under two spellings); else it is added after the others. Only the lines of a changed
+contact are rewritten; every other line (comments, other contacts, their layout) stays as the editor wrote it, so
+that re-importing the same file changes nothing.
 """
 
 import json
@@ -118,8 +120,11 @@ def upsert_contacts(
     appended: list[str] = []
     result = Upsert(text)
     position = {contact_key(contact): index for index, contact in enumerate(layout.contacts)}
+    renamed = _renamed(layout.contacts, [contact for contact, _ in imported], position)
     for contact, given in imported:
         index = position.get(contact_key(contact))
+        if index is None and contact.acteur in renamed:
+            index, given = renamed[contact.acteur], given | {"nom"}
         if index is None:
             appended += render_contact(contact, layout.indent)
             result.added.append(contact.nom)
@@ -146,6 +151,19 @@ def upsert_contacts(
     lines[insert_at:insert_at] = appended
     result.text = "".join(lines)
     return _checked(kind, result)
+
+
+def _renamed(existing: list[LocalContact], imported: list[LocalContact], position: dict) -> dict[str, int]:
+    """Acteur -> the index of the file's only contact of that acteur, which the import's only contact of that
+    acteur replaces although its name differs."""
+    count = lambda contacts, acteur: sum(1 for c in contacts if c.acteur == acteur)  # noqa: E731
+    return {
+        contact.acteur: next(i for i, c in enumerate(existing) if c.acteur == contact.acteur)
+        for contact in imported
+        if contact_key(contact) not in position
+        and count(imported, contact.acteur) == 1
+        and count(existing, contact.acteur) == 1
+    }
 
 
 def _merge(existing: LocalContact, imported: LocalContact, given: frozenset) -> LocalContact:

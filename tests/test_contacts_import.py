@@ -140,6 +140,9 @@ def test_a_spreadsheet_adds_to_an_existing_file_and_keeps_its_contacts(content, 
             "essai-encadre, crpe",
         ]
     )
+    sheet.append(  # two sites of Cap emploi for 56: neither takes the place of the file's own contact
+        [56, "cap-emploi", "Cap emploi 56, antenne de Vannes", "", "", "capemploi56", "https://capemploi56.fr", "", ""]
+    )
     sheet.append(
         [1, "MDPH", "MDPH de l'Ain", "04 74 32 58 60", "", "Site du département", "https://www.ain.fr", "", ""]
     )
@@ -175,6 +178,59 @@ def test_a_changed_row_replaces_only_its_contact_and_keeps_what_the_file_does_no
     assert "0 contact(s) ajouté(s), 1 modifié(s)" in result.output
     assert "-      vu_le: 2026-11-23\n+      vu_le: 2026-11-24\n" in result.output
     assert "horaires" not in result.output  # a column absent from the file keeps its value
+
+
+def test_a_new_name_for_the_only_contact_of_an_acteur_updates_it_instead_of_adding_a_duplicate(content, tmp_path):
+    sheet = tmp_path / "contacts.csv"
+    sheet.write_text(
+        "departement;acteur;nom;telephone;source;source_url;vu_le\n"
+        "56;cap-emploi;Cap emploi 56;02 97 00 00 56;capemploi56.fr;https://capemploi56.fr;2026-12-06\n",
+        encoding="utf-8",
+    )
+    result = run(content, "importer", str(sheet))
+    assert "content/territoires/56.yaml (modifié) : 0 contact(s) ajouté(s), 1 modifié(s)" in result.output
+    assert "\n-    nom: Cap emploi du Morbihan\n" in result.output and '\n+    nom: "Cap emploi 56"\n' in result.output
+    assert run(content, "importer", str(sheet), "--ecrire").exit_code == 0
+    (cap,) = load_catalog(content).territoires["56"].contacts
+    assert (cap.nom, cap.telephone, cap.note) == ("Cap emploi 56", "02 97 00 00 56", "Coordonnées à confirmer.")
+    assert cap.source.url == "https://capemploi56.fr" and cap.statut == "a-verifier"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # two contacts of the acteur in the import: which one is the file's is not known
+        "56;cap-emploi;Cap emploi 56, Vannes;02 97 00 00 01\n56;cap-emploi;Cap emploi 56, Lorient;02 97 00 00 02\n",
+        # another acteur: the file has no contact of it
+        "56;mdph;MDPH du Morbihan;02 97 00 00 03\n",
+    ],
+)
+def test_a_new_name_is_added_when_the_contact_it_would_replace_is_not_certain(content, tmp_path, rows):
+    sheet = tmp_path / "contacts.csv"
+    sheet.write_text(
+        "departement;acteur;nom;telephone;source;source_url;vu_le\n"
+        + "".join(f"{row};s;https://exemple.fr;2026-12-06\n" for row in rows.splitlines()),
+        encoding="utf-8",
+    )
+    result = run(content, "importer", str(sheet), "--ecrire")
+    assert result.exit_code == 0, result.output
+    names = [c.nom for c in load_catalog(content).territoires["56"].contacts]
+    assert names == ["Cap emploi du Morbihan", *(row.split(";")[2] for row in rows.splitlines())]
+
+
+def test_a_new_name_is_added_when_the_file_has_two_contacts_of_the_acteur(content, tmp_path):
+    header = "departement;acteur;nom;telephone;source;source_url;vu_le\n"
+    first, second = tmp_path / "premier.csv", tmp_path / "second.csv"
+    first.write_text(
+        header + "56;cap-emploi;Cap emploi 56, Vannes;;s;https://exemple.fr;2026-12-06\n"
+        "56;cap-emploi;Cap emploi 56, Lorient;;s;https://exemple.fr;2026-12-06\n",
+        encoding="utf-8",
+    )
+    assert run(content, "importer", str(first), "--ecrire").exit_code == 0
+    second.write_text(header + "56;cap-emploi;Cap emploi 56, Pontivy;;s;https://exemple.fr;2026-12-06\n", "utf-8")
+    result = run(content, "importer", str(second), "--ecrire")
+    assert "1 contact(s) ajouté(s), 0 modifié(s)" in result.output
+    assert len(load_catalog(content).territoires["56"].contacts) == 4
 
 
 @pytest.mark.parametrize("contacts", ["contacts: []\n", ""])
