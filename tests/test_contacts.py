@@ -1,5 +1,7 @@
 """« Qui contacter ? »: the page, the API and `contacts_for`, on the directory fixture (territories 56 and 974)."""
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -190,3 +192,38 @@ def test_contacts_for_without_pour_puts_local_contacts_first(catalog):
 
 def test_contacts_for_an_unknown_pour_is_empty(catalog):
     assert contacts_for(catalog, "56", pour="nexiste-pas") == []
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory):
+    from portal.config import ROOT
+
+    return portal_app(tmp_path_factory.mktemp("real-contacts"), ROOT / "content")
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["page", "htmx"])
+def test_services_known_by_name_and_site_show_beside_the_acteur_on_the_real_content(real_app, fragment):
+    """Vannes: the regional sites of Transitions Pro and the PRITH (known by name and site only, not a way to reach
+    them) show beside what to do for their acteur, with their note, « à vérifier » and their source; the page
+    without JavaScript and the htmx swap alike."""
+    from portal.serving import current_catalog
+
+    headers = {"HX-Request": "true"} if fragment else {}
+    page = real_app.test_client().get("/contacts?lieu=Vannes", headers=headers).text
+    assert ("<html" in page) is not fragment
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    assert re.search(
+        r"Transitions Pro Bretagne : coordonnées pas encore connues du portail\. Site : https://transitionspro-bretagne\.fr",
+        text,
+    )
+    assert '<a href="https://transitionspro-bretagne.fr" rel="noopener">' in page
+    assert re.search(
+        r"PRITH Bretagne : coordonnées pas encore connues du portail\. à vérifier .*Site : prith-bretagne\.fr", text
+    )
+    with real_app.app_context():
+        catalog = current_catalog()
+    mentions = [c for c in catalog.territoires["56"].contacts + catalog.regions["53"].contacts if not c.reachable]
+    assert {"Transitions Pro Bretagne", "PRITH Bretagne"} <= {c.nom for c in mentions}
+    for contact in mentions:  # each with its note and its source
+        assert f"{contact.nom} : coordonnées pas encore connues du portail" in text
+        assert " ".join((contact.note or "").split()) in text and f"Source : {contact.source.titre}" in text

@@ -5,6 +5,7 @@ trees."""
 import html
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from apps import portal_app
@@ -93,3 +94,149 @@ def test_every_real_handout_is_written_to_the_person(real_app):
                 if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie:
                     assert " ".join(fiche.mobiliser.salarie.split()) in text, (where, line.fiche)
     assert len(seen) == sum(len(tree.resultats) for tree in catalog.trees.values())  # every result
+
+
+class _Entries(HTMLParser):
+    """The « Qui contacter » entries of a handout: for each item of its list, the name in bold and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[str, str]] = []
+        self.depth = 0  # 1 inside the list, 2 inside one of its items
+        self.strong: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("ul", "li") and self.depth:
+            self.depth += 1
+            if self.depth == 2 and tag == "li":
+                self.entries.append(("", ""))
+        elif tag == "ul" and "handout-contacts" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+        elif tag == "strong" and self.depth >= 2 and not self.entries[-1][0]:
+            self.strong = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "strong" and self.strong is not None:
+            self.entries[-1] = (self.strong.strip(), self.entries[-1][1])
+            self.strong = None
+        elif tag in ("ul", "li") and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.strong is not None:
+            self.strong += data
+        if self.depth >= 2:
+            self.entries[-1] = (self.entries[-1][0], self.entries[-1][1] + data)
+
+
+def _parse_entries(page: str) -> list[tuple[str, str]]:
+    parser = _Entries()
+    parser.feed(page)
+    return parser.entries
+
+
+WAY = re.compile(r"Téléphone :|Courriel :|Formulaire de contact :|Trouver le service")
+LINE = re.compile(r"Numéro : _{6,}")
+# The worker's own doctor: he knows him. On the médecin du travail's tree, the médecin and his service hand the
+# sheet over: the worker writes their number on the line « Votre médecin du travail », never looks for them.
+KNOWN = {"medecin-traitant"}
+OWN = {"medecin-du-travail": {"medecin-du-travail", "spst", "cellule-pdp-spst"}, "medecin-traitant": set()}
+
+
+def named_acteurs(catalog, text: str) -> set[str]:
+    """The acteurs `text` names (title, acronym or other name, whole words), the longest name first."""
+    names = sorted(
+        ((name, fiche.id) for fiche in catalog.of_type("acteur") for name in (fiche.titre, fiche.sigle, *fiche.alias)),
+        key=lambda pair: -len(pair[0] or ""),
+    )
+    found, taken = set(), []
+    text = re.sub(r"\S+@\S+|\S*://\S+", " ", text)  # an address is not a name (« carsat-bfc.fr »)
+    for name, acteur in names:
+        for match in re.finditer(rf"(?<!\w){re.escape(name or '')}(?!\w)", text, re.IGNORECASE) if name else ():
+            if not any(start < match.end() and match.start() < end for start, end in taken):
+                taken.append(match.span())
+                found.add(acteur)
+    return found
+
+
+def dead_ends(catalog, tree, page: str) -> list[str]:
+    """The acteurs a handout names that the worker cannot reach: neither a way (phone, email, form, a page that
+    finds the office) nor a line « Numéro : ____ » with whom to ask; and the médecin listed as someone to find."""
+    entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
+    own_line = any(name == f"Votre {tree.pour}" and LINE.search(text) for name, text in entries.items())
+    found = []
+    for acteur_id in sorted(named_acteurs(catalog, sheet(page))):
+        acteur = catalog.fiches[acteur_id]
+        entry = entries.get(acteur.titre)
+        if acteur_id in KNOWN:
+            ok = entry is None
+        elif acteur_id in OWN[tree.id]:
+            ok = entry is None and own_line
+        elif entry is None:
+            ok = False
+        else:
+            whom = " ".join((acteur.si_aucun_contact or "").split())
+            ok = bool(WAY.search(entry)) or bool(LINE.search(entry) and whom and whom in entry)
+        if not ok:
+            found.append(acteur_id)
+    return found
+
+
+PLACES = ("", "56", "21")
+
+
+def test_no_handout_sends_the_worker_to_a_dead_end(real_app):
+    """Every result of both real trees, without a place and in two départements: each acteur the sheet names comes
+    with a way to reach it or a line to write its number and whom to ask; the médecin never lists himself."""
+    from portal.serving import current_catalog
+
+    client = real_app.test_client()
+    with real_app.app_context():
+        catalog = current_catalog()
+    handouts, failing = 0, {}
+    for tree in catalog.trees.values():
+        for node in tree.resultats:
+            path = next(path for path in walk_paths(tree) if path.end == node)
+            query = "&".join(f"{q}={c}" for q, c, step in path.answers if step)
+            for lieu in PLACES:
+                page = client.get(f"/orientation/{tree.id}/pour-le-salarie?{query}&lieu={lieu}").text
+                handouts += 1
+                if found := dead_ends(catalog, tree, page):
+                    failing[f"{tree.id} › {node} › lieu={lieu}"] = found
+    assert handouts == len(PLACES) * sum(len(tree.resultats) for tree in catalog.trees.values())
+    pairs = sum(len(found) for found in failing.values())
+    assert not failing, f"{len(failing)} feuilles sur {handouts}, {pairs} acteurs sans moyen ni ligne : {failing}"
+
+
+def test_an_acteur_without_a_way_leaves_a_line_and_says_whom_to_ask(real_app):
+    """Cap emploi has no national number: the sheet leaves a line for it and says whom to ask, and those it names
+    (MDPH, France Travail, Agefiph) come with their own means; the médecin du travail leaves a line for his own
+    service's number and never lists himself as someone to find."""
+    client = real_app.test_client()
+    query = "etape=pendant-arret&statut=salarie&situation=reconversion&rqth=oui"
+    page = client.get(f"/orientation/medecin-du-travail/pour-le-salarie?{query}").text
+    entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
+    assert re.fullmatch(
+        r"Votre médecin du travail \(son service de santé au travail\) Numéro : _+", entries.pop(next(iter(entries)))
+    )
+    assert "Médecin du travail" not in entries and "Service de prévention et de santé au travail" not in entries
+    assert "Médecin traitant" not in entries  # the worker knows his own doctor
+    assert re.search(
+        r"^Cap emploi .*Numéro : _+ Où le trouver : Chaque département a son Cap emploi", entries["Cap emploi"]
+    )
+    assert "Téléphone : 39 49" in entries["France Travail"]
+    assert (
+        "Trouver le service de votre département : https://www.cnsa.fr"
+        in entries["Maison départementale des personnes handicapées"]
+    )
+
+
+def test_on_the_medecin_traitant_tree_the_medecin_du_travail_is_someone_to_find(real_app):
+    page = (
+        real_app.test_client()
+        .get("/orientation/medecin-traitant/pour-le-salarie?etape=pendant-arret&statut=salarie")
+        .text
+    )
+    entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
+    assert "Médecin traitant" not in entries and not any(name.startswith("Votre") for name in entries)
+    assert re.search(r"Numéro : _+ Où le trouver : .*demandez-les à l'employeur", entries["Médecin du travail"])

@@ -1,21 +1,50 @@
-"""The handout for the salarié: what the médecin proposes now, in words written to the person, and whom to call."""
+"""The handout for the salarié: what the médecin proposes now, in words written to the person, and whom to call.
 
+Every acteur the sheet names comes with a way to reach it or a line to write its number by hand and whom to ask
+for it; the médecin who hands the sheet over is never someone to find.
+"""
+
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from portal.catalog import Catalog
+from portal.contacts import ActeurContacts, contacts_for, national_group
 from portal.models import Contact, Fiche
 from portal.serving import current_catalog
 from portal.walk import Walk
-from portal.web.orientation_contacts import add_contacts, national_acteurs, result_fiches
+from portal.web.orientation_contacts import LocalContacts, add_contacts, national_acteurs, result_fiches
+
+# By tree: the médecin who hands the sheet over and the service he works in. The worker does not look for them:
+# the médecin du travail writes his service's number on the line « Votre médecin du travail ».
+OWN_SERVICE = {
+    "medecin-du-travail": ("medecin-du-travail", "spst", "cellule-pdp-spst"),
+    "medecin-traitant": ("medecin-traitant",),
+}
+# The worker's own doctor: he knows how to reach him, never someone to find (nor a line to fill).
+KNOWN_TO_WORKER = ("medecin-traitant",)
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Whom to call: an acteur, its most direct means there, and the steps it is for (none when it is a step)."""
+    """Whom to call: an acteur, its ways to reach it there (or whom to ask), and the steps it is for."""
 
-    acteur: Fiche
-    contact: Contact
-    pour: list[Fiche]
+    group: ActeurContacts
+    pour: list[Fiche]  # none when it is a step itself, or only named
+
+    @property
+    def acteur(self) -> Fiche:
+        return self.group.acteur
+
+    @property
+    def contact(self) -> Contact | None:
+        """Its most direct means; None: the sheet leaves a line to write the number, and says whom to ask."""
+        return self.group.means[0].contact if self.group.means else None
+
+    @property
+    def sites(self) -> list[Contact]:
+        """Its entries in the place known by name and site only (a Transitions Pro's site): where to look."""
+        return [contact for contact in self.group.mentions if contact.site]
 
 
 @dataclass(frozen=True)
@@ -26,10 +55,67 @@ class Step:
     text: str  # the fiche's `mobiliser.salarie`
 
 
+def acteurs_named(catalog: Catalog, text: str) -> list[str]:
+    """The ids of the acteurs `text` names by title, acronym or other name (whole words, any case), in order;
+    the longest name wins (« service social de la Carsat » is not the Carsat). Addresses are not names."""
+    names = {
+        name.casefold(): fiche.id
+        for fiche in catalog.of_type("acteur")
+        for name in (fiche.titre, fiche.sigle, *fiche.alias)
+        if name
+    }
+    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    text = re.sub(r"\S+@\S+|\S*://\S+", " ", text)
+    found = (names[match.group().casefold()] for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.I))
+    return list(dict.fromkeys(found))
+
+
+def _group(catalog: Catalog, here: LocalContacts | None, acteur_id: str) -> ActeurContacts | None:
+    """An acteur's ways to reach it in the place (None where it does not exist), or nationally."""
+    if here is None:
+        return national_group(catalog.fiches[acteur_id])
+    code, region = here.departement.code, here.departement.region
+    return next(iter(contacts_for(catalog, code, region, pour=acteur_id)), None)
+
+
+def _callers(
+    catalog: Catalog, tree_id: str, here: LocalContacts | None, steps: list[Step], texts: list[str]
+) -> list[Caller]:
+    """The acteurs of the steps that have a way to reach them or that the sheet names, then the others the sheet
+    names (in the texts, then in whom to ask, in turn), each once; never the médecin's own service nor the
+    worker's own doctor."""
+    fiches = [step.fiche for step in steps]
+    acteurs = add_contacts(here, catalog, fiches).acteurs if here else national_acteurs(catalog, fiches)
+    named = [acteur_id for text in texts for acteur_id in acteurs_named(catalog, text)]
+    skip = set(OWN_SERVICE.get(tree_id, ())) | set(KNOWN_TO_WORKER)
+    # An acteur of a step without any means that the sheet does not name (the FIPHFP of an aménagement) would
+    # only be a blank line to fill for nothing.
+    callers = {
+        item.acteur.id: Caller(item.group, [] if item.acteur in fiches else item.pour)
+        for item in acteurs
+        if item.acteur.id not in skip and (item.group.means or item.acteur in fiches or item.acteur.id in named)
+    }
+    pending = named + [
+        acteur_id for c in callers.values() for acteur_id in acteurs_named(catalog, c.group.instead or "")
+    ]
+    while pending:
+        acteur_id = pending.pop(0)
+        if acteur_id in callers or acteur_id in skip:
+            continue
+        group = _group(catalog, here, acteur_id)
+        if group is None:  # it does not exist in the place
+            skip.add(acteur_id)
+            continue
+        callers[acteur_id] = Caller(group, [])
+        pending += acteurs_named(catalog, group.instead or "")
+    return list(callers.values())
+
+
 def handout_context(walk: Walk, place: str) -> dict:
     """What the handout shows: the steps to take now, the steps that may follow, whom to call (in the place when
-    it is known, else how to find them), the documents to bring. Only the fiches' texts to the salarié are used:
-    no reason written to the médecin, no editors' note, no patient data."""
+    it is known, else nationally; a line to write the number when no way is known), the documents to bring. Only
+    the fiches' texts to the salarié are used: no reason written to the médecin, no editors' note, no patient
+    data."""
     catalog = current_catalog()
     found, lines = result_fiches(catalog, walk, place)
     here = found if found and found.departement else None
@@ -39,21 +125,18 @@ def handout_context(walk: Walk, place: str) -> dict:
         if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie
     ]
     later = [fiche for fiche, line in lines if line.quand == "ensuite"]
-    fiches = [step.fiche for step in steps]
-    acteurs = add_contacts(here, catalog, fiches).acteurs if here else national_acteurs(catalog, fiches)
-    # Only those the portal can reach: the steps' texts say how to find the others (the employer's SPST…).
-    callers = [
-        Caller(item.acteur, item.group.means[0].contact, [] if item.acteur in fiches else item.pour)
-        for item in acteurs
-        if item.group.means
-    ]
     bring: list[str] = []
-    for fiche in fiches:
-        bring += [item for item in fiche.apporter if item not in bring]
+    for step in steps:
+        bring += [item for item in step.fiche.apporter if item not in bring]
+    texts = (
+        [step.text for step in steps] + [" ".join(filter(None, (fiche.titre, fiche.sigle))) for fiche in later] + bring
+    )
+    own = [acteur_id for acteur_id in OWN_SERVICE.get(walk.tree.id, ()) if acteur_id not in KNOWN_TO_WORKER]
     return {
         "steps": steps,
         "later": later,
-        "callers": callers,
+        "callers": _callers(catalog, walk.tree.id, here, steps, texts),
+        "own_line": bool(own),  # « Votre médecin du travail : ____ »: the worker needs his service's number
         "place": here.place if here else None,
         "bring": bring,
         "today": date.today(),
