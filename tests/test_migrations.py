@@ -13,14 +13,24 @@ from click.testing import CliRunner
 from sqlalchemy import Column, MetaData, String, inspect, text
 from sqlmodel import Session, SQLModel
 
-from portal.accounts import EditorAccount, SessionGeneration, check_login, set_account
+from portal.accounts import EditorAccount, EditorInvitation, SessionGeneration, check_login, set_account
 from portal.cli import main
-from portal.counts import OrientationCount
+from portal.contact_history import ContactChange
+from portal.counts import ContactDemand, OrientationCount
 from portal.feedback import RateCount, Report, list_reports, save_report
 from portal.migrations import current_revision, head_revision, upgrade
 from portal.store import make_engine
 
-USER_TABLES = {"report", "rate_count", "editor_account", "editor_session_generation", "orientation_count"}
+USER_TABLES = {
+    "report",
+    "rate_count",
+    "editor_account",
+    "editor_session_generation",
+    "orientation_count",
+    "editor_invitation",
+    "contact_change",
+    "contact_demand",
+}
 DERIVED_TABLES = {"fiche", "fiche_etape", "fiche_public", "contact", "contentmeta"}
 
 # The derived tables as earlier versions created them (portal/store.py), with rows that reference each other.
@@ -61,7 +71,8 @@ def revision(engine) -> str | None:
 def user_metadata() -> MetaData:
     """The models of what users write, alone (without the tables a test module may declare)."""
     metadata = MetaData()
-    for model in (Report, RateCount, EditorAccount, SessionGeneration, OrientationCount):
+    models = (Report, RateCount, EditorAccount, SessionGeneration, OrientationCount, EditorInvitation, ContactChange)
+    for model in (*models, ContactDemand):
         model.__table__.to_metadata(metadata)
     return metadata
 
@@ -75,8 +86,8 @@ def schema_differences(engine, metadata) -> list:
 def test_an_empty_database_reaches_the_last_revision(engine):
     assert upgrade(engine) == (None, head_revision())
     assert tables(engine) == USER_TABLES | {"alembic_version"}
-    assert revision(engine) == head_revision() == "0002"
-    assert upgrade(engine) == ("0002", "0002")  # the next start has nothing to do
+    assert revision(engine) == head_revision() == "0003"
+    assert upgrade(engine) == ("0003", "0003")  # the next start has nothing to do
 
 
 def test_a_database_made_by_create_all_keeps_its_rows_and_loses_the_derived_tables(engine):
@@ -90,7 +101,7 @@ def test_a_database_made_by_create_all_keeps_its_rows_and_loses_the_derived_tabl
         save_report(session, "crpe", "conditions", "La durée a changé.", "abc123")
         set_account(session, "claire", "un mot de passe assez long")
 
-    assert upgrade(engine) == (None, "0002")
+    assert upgrade(engine) == (None, "0003")
 
     assert tables(engine) == USER_TABLES | {"alembic_version"}
     assert not tables(engine) & DERIVED_TABLES
@@ -118,10 +129,10 @@ def test_workers_starting_together_migrate_once(database_url):
         futures = [pool.submit(upgrade_at, database_url, start_at) for _ in range(processes)]
         results = sorted([future.result(timeout=120) for future in futures], key=str)
     # One migrated; the others waited for it, then found the base at the last revision.
-    assert results == [("0002", "0002")] * (processes - 1) + [(None, "0002")]
+    assert results == [("0003", "0003")] * (processes - 1) + [(None, "0003")]
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
     assert tables(engine) == USER_TABLES | {"alembic_version"}
     engine.dispose()
 
@@ -140,6 +151,6 @@ def test_the_migrate_command_says_what_it_did(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "test")  # no instance secret written in the checkout
     first = CliRunner().invoke(main, ["migrer"])
-    assert first.exit_code == 0 and "Base mise à jour : révision aucune -> 0002." in first.output
+    assert first.exit_code == 0 and "Base mise à jour : révision aucune -> 0003." in first.output
     again = CliRunner().invoke(main, ["migrer"])
-    assert again.exit_code == 0 and "La base est déjà à jour (révision 0002)." in again.output
+    assert again.exit_code == 0 and "La base est déjà à jour (révision 0003)." in again.output

@@ -15,16 +15,24 @@ branch_labels = None
 depends_on = None
 
 
+def _missing(table: str, columns: list[sa.Column]) -> list[sa.Column]:
+    # A base made by create_all from these models already has them: only what it lacks is added.
+    present = {column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)}
+    return [column for column in columns if column.name not in present]
+
+
 def upgrade() -> None:
     # Accounts created before scopes keep every right they had: national.
+    scope = sa.Column("scope", sa.String(), nullable=False, server_default="national")
     with op.batch_alter_table("editor_account") as table:
-        table.add_column(sa.Column("scope", sa.String(), nullable=False, server_default="national"))
+        for column in _missing("editor_account", [scope]):
+            table.add_column(column)
+    places = [sa.Column(name, sa.String(), nullable=True) for name in ("place_kind", "place_code")]
+    endings = [sa.Column(name, sa.String(), nullable=True) for name in ("resolution", "resolution_note")]
     with op.batch_alter_table("report") as table:
-        table.add_column(sa.Column("place_kind", sa.String(), nullable=True))
-        table.add_column(sa.Column("place_code", sa.String(), nullable=True))
-        table.add_column(sa.Column("resolution", sa.String(), nullable=True))
-        table.add_column(sa.Column("resolution_note", sa.String(), nullable=True))
-    op.create_index("ix_report_place_code", "report", ["place_code"])
+        for column in _missing("report", places + endings):
+            table.add_column(column)
+    op.create_index("ix_report_place_code", "report", ["place_code"], if_not_exists=True)
     op.create_table(
         "editor_invitation",
         sa.Column("token_hash", sa.String(), nullable=False),
@@ -44,8 +52,8 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(), nullable=False),
         sa.Column("kind", sa.String(), nullable=False),
         sa.Column("code", sa.String(), nullable=False),
-        sa.Column("before", sa.Text(), nullable=True),
-        sa.Column("after", sa.Text(), nullable=True),
+        sa.Column("before", sa.String(), nullable=True),
+        sa.Column("after", sa.String(), nullable=True),
         sa.Column("undoes", sa.Integer(), nullable=True),
         sa.Column("commit", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
