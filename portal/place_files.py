@@ -231,15 +231,7 @@ def replace_contact(
     if text is None:
         if lines is None:
             raise PlaceFileError("le fichier n'existe pas : rien à retirer")
-        _model, code_key, schema_file = KINDS[kind]
-        head = [
-            MODELINE.format(f"../../schemas/{schema_file}") + "\n",
-            f"{code_key}: {json.dumps(code)}\n",
-            f"mis_a_jour: {today.isoformat()}\n",
-            f"responsable: {json.dumps(RESPONSABLE, ensure_ascii=False)}\n",
-            "contacts:\n",
-        ]
-        return "".join(head + lines)
+        return new_file_text(kind, code, [], today) + "".join(lines)
     layout = _layout_spans(text)
     file_lines = text.splitlines(keepends=True)
     if file_lines and not file_lines[-1].endswith("\n"):
