@@ -75,6 +75,15 @@ def check_scope(scope: str) -> str:
     return scope
 
 
+def scope_for(kind: str, code: str) -> str:
+    """The scope of a département (« departement ») or a région (« region ») as typed (« 56 », « 2a », « 1 »), or
+    national; checked."""
+    if kind == NATIONAL:
+        return NATIONAL
+    code = code.strip().upper()
+    return check_scope(f"{kind}:{code.zfill(2) if code.isdigit() else code}")
+
+
 def _check_name_and_password(name: str, password: str) -> None:
     if not NAME_PATTERN.match(name or ""):
         raise AccountError(

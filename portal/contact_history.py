@@ -109,8 +109,11 @@ def changes_of(session: Session, places: list[tuple[str, str]] | None, limit: in
     return list(session.exec(query))
 
 
-def undone_ids(session: Session) -> set[int]:
-    return {undoes for undoes in session.exec(select(ContactChange.undoes).where(ContactChange.undoes.is_not(None)))}
+def undone_ids(session: Session, ids: list[int]) -> set[int]:
+    """Which of these changes were undone."""
+    if not ids:
+        return set()
+    return set(session.exec(select(ContactChange.undoes).where(ContactChange.undoes.in_(ids))))
 
 
 def get_change(session: Session, change_id: int) -> ContactChange | None:

@@ -226,13 +226,18 @@ def _scope_options(command):
     )(command)
 
 
-def _scope(departement: str | None, region: str | None) -> str | None:
-    if departement and region:
-        raise click.UsageError("Donnez --departement ou --region, pas les deux.")
-    if departement:
-        code = departement.strip().upper()
-        return f"departement:{code.zfill(2) if code.isdigit() else code}"
-    return f"region:{region.strip().zfill(2)}" if region else None
+def _scope(departement: str | None, region: str | None, national: bool) -> str | None:
+    """The account's scope from the options (None: none given)."""
+    from portal.accounts import NATIONAL, AccountError, scope_for
+
+    if sum(map(bool, (departement, region, national))) > 1:
+        raise click.UsageError("Donnez un seul territoire : --departement, --region ou --national.")
+    if national:
+        return NATIONAL
+    try:
+        return scope_for("departement", departement) if departement else scope_for("region", region) if region else None
+    except AccountError as error:
+        raise click.UsageError(str(error)) from None
 
 
 @editor_group.command("ajouter")
@@ -248,9 +253,9 @@ def _scope(departement: str | None, region: str | None) -> str | None:
 def editor_add(nom: str, mot_de_passe: str, departement: str | None, region: str | None, national: bool) -> None:
     """Créer le compte NOM, ou changer son mot de passe (ses sessions ouvertes sont alors fermées) ; le mot de
     passe est demandé et stocké haché. Un nouveau compte est national sauf --departement ou --region."""
-    from portal.accounts import NATIONAL, AccountError, set_account
+    from portal.accounts import AccountError, set_account
 
-    scope = NATIONAL if national else _scope(departement, region)
+    scope = _scope(departement, region, national)
     try:
         created = set_account(store_session(), nom, mot_de_passe, scope)
     except AccountError as error:
@@ -291,10 +296,10 @@ def editor_list() -> None:
 def editor_invite(departement: str | None, region: str | None, national: bool, by: str) -> None:
     """Créer un lien d'invitation à usage unique pour un éditeur de territoire (--departement ou --region) ; la
     personne y choisit son nom et son mot de passe. Le lien commence par PORTAL_PUBLIC_URL."""
-    from portal.accounts import INVITATION_DAYS, NATIONAL, AccountError, create_invitation
+    from portal.accounts import INVITATION_DAYS, AccountError, create_invitation
     from portal.config import instance_dir, settings_from_env
 
-    scope = NATIONAL if national else _scope(departement, region)
+    scope = _scope(departement, region, national)
     if scope is None:
         raise click.UsageError("Donnez le territoire : --departement 56, --region 53 ou --national.")
     try:

@@ -22,10 +22,8 @@ from pathlib import Path
 from portal.catalog import load_catalog
 from portal.config import exclusive_lock
 from portal.diagnostics import ContentError, Problem
-from portal.place_files import KINDS, PlaceFileError, place_contacts, render_contact_data, replace_contact
+from portal.place_files import place_contacts, render_contact_data, replace_contact
 from portal.places import Places
-
-KIND_LABELS = {"territoires": "département", "regions": "région"}
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,7 @@ class Proposal:
 
     old: str | None
     new: str
-    problems: list[Problem] = field(default_factory=list)  # errors of the edited file
-    elsewhere: int = 0  # errors in other files (already there: not the editor's to fix here)
+    problems: list[Problem] = field(default_factory=list)  # errors of the edited file (others' are not its own)
 
     def diff(self, shown: str) -> str:
         lines = difflib.unified_diff(
@@ -133,11 +130,10 @@ class Proposal:
 
 @dataclass
 class Conflict:
-    """Someone changed or removed the contact since the form read it: theirs (None: removed) and the editor's."""
+    """Someone changed or removed the contact since the form read it: theirs (None: removed), and where it is."""
 
     theirs: dict | None
     theirs_index: int | None
-    mine: dict | None
 
 
 @dataclass
@@ -152,13 +148,13 @@ def locate(text: str | None, edit: Edit) -> int | None | Conflict:
     contacts = place_contacts(text)
     if edit.index is None:
         same = _same_service(contacts, edit.data or {})
-        return Conflict(contacts[same], same, edit.data) if same is not None else None
+        return Conflict(contacts[same], same) if same is not None else None
     if edit.index < len(contacts) and fingerprint(contacts[edit.index]) == edit.original:
         return edit.index
     moved = [number for number, contact in enumerate(contacts) if fingerprint(contact) == edit.original]
     if len(moved) == 1:
         return moved[0]
-    return Conflict(*_theirs(contacts, edit), edit.data)
+    return Conflict(*_theirs(contacts, edit))
 
 
 def _same_service(contacts: list[dict], data: dict) -> int | None:
@@ -173,20 +169,24 @@ def _theirs(contacts: list[dict], edit: Edit) -> tuple[dict | None, int | None]:
     return None, None
 
 
-def propose(content_dir: Path, trees_dir: Path | None, edit: Edit, today: date, at: int | None = None) -> Proposal:
-    """The file after `edit` (applied at contact number `at`, where it is now), checked like `portal check`."""
-    path = edit.ref.path(content_dir)
-    old = read_text(path)
+def propose(
+    content_dir: Path, trees_dir: Path | None, edit: Edit, today: date, old: str | None, at: int | None
+) -> Proposal:
+    """The file `old` after `edit`, applied at contact number `at` (where the contact is now), checked like
+    `portal check`."""
+    new = edited_text(edit, old, at, today)
+    return Proposal(old, new, check_file(content_dir, trees_dir, edit.ref, new))
+
+
+def edited_text(edit: Edit, old: str | None, at: int | None, today: date) -> str:
+    """The file `old` after `edit`, applied at contact number `at`; not checked."""
     lines = render_contact_data(edit.data) if edit.data is not None else None
-    index = edit.index if at is None else at
-    new = replace_contact(edit.ref.kind, edit.ref.code, old, index, lines, today)
-    problems, elsewhere = check_file(content_dir, trees_dir, edit.ref, new)
-    return Proposal(old, new, problems, elsewhere)
+    return replace_contact(edit.ref.kind, edit.ref.code, old, at, lines, today)
 
 
-def check_file(content_dir: Path, trees_dir: Path | None, ref: PlaceRef, text: str) -> tuple[list[Problem], int]:
-    """Check the whole content with `text` in place of the file, as `portal check` would: the errors of the file,
-    and how many errors other files have."""
+def check_file(content_dir: Path, trees_dir: Path | None, ref: PlaceRef, text: str) -> list[Problem]:
+    """Check the whole content with `text` in place of the file, as `portal check` would: the errors of that file
+    (other files' errors are already there, not the editor's to fix here)."""
     with tempfile.TemporaryDirectory(prefix="portal-edit-") as folder:
         copy = Path(folder) / "content"
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns(".git"))
@@ -196,9 +196,8 @@ def check_file(content_dir: Path, trees_dir: Path | None, ref: PlaceRef, text: s
         try:
             load_catalog(copy, trees_dir)
         except ContentError as error:
-            mine = [p for p in error.errors if p.file == ref.shown]
-            return mine, len(error.errors) - len(mine)
-    return [], 0
+            return [p for p in error.errors if p.file == ref.shown]
+    return []
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -233,10 +232,11 @@ def save(
     lock_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(lock_dir / "edition.lock"):
         path = edit.ref.path(content_dir)
-        at = locate(read_text(path), edit)
+        old = read_text(path)
+        at = locate(old, edit)
         if isinstance(at, Conflict):
             return at
-        proposal = propose(content_dir, trees_dir, edit, today, at)
+        proposal = propose(content_dir, trees_dir, edit, today, old, at)
         if proposal.problems:
             return proposal
         before = place_contacts(proposal.old)[at] if at is not None else None
@@ -275,9 +275,3 @@ def git_commit(content_dir: Path, path: Path, author: str, reason: str) -> str |
         return git("rev-parse", "HEAD").stdout.strip() or None
     except (OSError, subprocess.TimeoutExpired):
         return None
-
-
-def kind_of(kind: str) -> str:
-    if kind not in KINDS:
-        raise PlaceFileError(f"type de fichier inconnu : {kind}")
-    return kind

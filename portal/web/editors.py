@@ -3,14 +3,16 @@
 import posixpath
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from portal import accounts
 from portal.counts import result_counts
 from portal.feedback import REASONS, REPORT_ID_MAX, close_report, list_reports
+from portal.mail import MailError, send_invitation, smtp_configured
 from portal.review import due_items, editor_notes
 from portal.serving import current_catalog, current_places
 from portal.store import get_session
+from portal.territory_edits import scope_label
 from portal.treegraph import tree_mermaid
 from portal.web.csrf import check_csrf
 from portal.web.rate_limits import limit_rate
@@ -38,6 +40,17 @@ def current_editor() -> str | None:
     return name if accounts.session_is_current(get_session(), name, generation) else None
 
 
+def current_scope() -> str:
+    """The logged-in editor's scope (« national », « departement:56 »…), read once per request; "" for nobody."""
+    if "editor_scope" not in g:
+        g.editor_scope = accounts.account_scope(get_session(), current_editor() or "") or ""
+    return g.editor_scope
+
+
+def is_national() -> bool:
+    return current_scope() == accounts.NATIONAL
+
+
 @bp.before_request
 def _require_editor():
     # Every route of the area but the login form refuses an anonymous visitor: it is sent to log in.
@@ -50,7 +63,7 @@ def _require_editor():
         session.pop("editeur", None)
         target = request.full_path if request.method == "GET" else url_for("editors.dashboard")
         return redirect(url_for("editors.login", suivant=target), code=303)
-    if request.endpoint in NATIONAL_ENDPOINTS and accounts.account_scope(get_session(), name) != accounts.NATIONAL:
+    if request.endpoint in NATIONAL_ENDPOINTS and not is_national():
         abort(
             403,
             description="Cette page est réservée aux éditeurs nationaux : vos territoires sont sous « Territoires ».",
@@ -118,7 +131,7 @@ def logout():
 def dashboard():
     """The editor's home: open reports, fiches and contacts due for review, orientation counts; a territory editor's
     home is their territories."""
-    if accounts.account_scope(get_session(), current_editor() or "") != accounts.NATIONAL:
+    if not is_national():
         return redirect(url_for("editors.territoires.index"), code=303)
     catalog = current_catalog()
     return render_template(
@@ -182,8 +195,6 @@ def invitations():
 
 
 def _invitations_page(values: dict, link: str | None, error: str | None = None, sent: str | None = None, status=200):
-    from portal.mail import smtp_configured
-
     page = render_template(
         "editors/invitations.html",
         editor=current_editor(),
@@ -202,15 +213,12 @@ def _invitations_page(values: dict, link: str | None, error: str | None = None, 
 def invite():
     """Create the link, show it once, and send it when an SMTP server is configured and an address given (the
     address is not kept)."""
-    from portal.mail import MailError, send_invitation, smtp_configured
-    from portal.territory_edits import scope_label
-
-    kind, code = request.form.get("type", ""), request.form.get("code", "").strip().upper()
+    kind, code = request.form.get("type", ""), request.form.get("code", "").strip()
     email = request.form.get("courriel", "").strip()
     values = {"type": kind, "code": code, "courriel": email}
-    scope = accounts.NATIONAL if kind == "national" else f"{kind}:{code.zfill(2) if code.isdigit() else code}"
     try:
-        token = accounts.create_invitation(get_session(), accounts.check_scope(scope), current_editor() or "?")
+        scope = accounts.scope_for(kind, code)
+        token = accounts.create_invitation(get_session(), scope, current_editor() or "?")
     except accounts.AccountError as error:
         return _invitations_page(values, None, f"Invitation non créée : {error}.", status=400)
     link = invitation_link(token)
@@ -244,8 +252,6 @@ def invitation_form(token: str):
 
 
 def _invitation_page(token: str, scope: str, values: dict, error: str | None, status: int = 200):
-    from portal.territory_edits import scope_label
-
     page = render_template(
         "editors/invitation.html",
         token=token,

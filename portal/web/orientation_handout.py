@@ -11,7 +11,7 @@ from datetime import date
 from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, contacts_for, national_group
 from portal.models import Contact, Fiche
-from portal.serving import current_catalog
+from portal.serving import current_catalog, current_version
 from portal.walk import Walk
 from portal.web.orientation_contacts import LocalContacts, add_contacts, national_acteurs, result_fiches
 
@@ -55,19 +55,36 @@ class Step:
     text: str  # the fiche's `mobiliser.salarie`
 
 
-def acteurs_named(catalog: Catalog, text: str) -> list[str]:
-    """The ids of the acteurs `text` names by title, acronym or other name (whole words, any case), in order;
-    the longest name wins (« service social de la Carsat » is not the Carsat). Addresses are not names."""
-    names = {
-        name.casefold(): fiche.id
-        for fiche in catalog.of_type("acteur")
-        for name in (fiche.titre, fiche.sigle, *fiche.alias)
-        if name
-    }
-    pattern = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    text = re.sub(r"\S+@\S+|\S*://\S+", " ", text)
-    found = (names[match.group().casefold()] for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.I))
-    return list(dict.fromkeys(found))
+_ADDRESSES = re.compile(r"\S+@\S+|\S*://\S+")
+
+
+@dataclass(frozen=True)
+class ActeurNames:
+    """Every acteur's title, acronym and other names, as one pattern: built once per content version."""
+
+    ids: dict[str, str]  # name, casefolded -> acteur id
+    pattern: re.Pattern
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> "ActeurNames":
+        ids = {
+            name.casefold(): fiche.id
+            for fiche in catalog.of_type("acteur")
+            for name in (fiche.titre, fiche.sigle, *fiche.alias)
+            if name
+        }
+        # The longest name first: « service social de la Carsat » is not the Carsat.
+        names = "|".join(re.escape(name) for name in sorted(ids, key=len, reverse=True))
+        return cls(ids, re.compile(rf"(?<!\w)(?:{names})(?!\w)", re.I))
+
+    def in_text(self, text: str) -> list[str]:
+        """The ids of the acteurs `text` names (whole words, any case), in order. Addresses are not names."""
+        found = (self.ids[match.group().casefold()] for match in self.pattern.finditer(_ADDRESSES.sub(" ", text)))
+        return list(dict.fromkeys(found))
+
+
+def acteur_names() -> ActeurNames:
+    return current_version().derived("noms-des-acteurs", lambda: ActeurNames.of(current_catalog()))
 
 
 def _group(catalog: Catalog, here: LocalContacts | None, acteur_id: str) -> ActeurContacts | None:
@@ -86,7 +103,8 @@ def _callers(
     worker's own doctor."""
     fiches = [step.fiche for step in steps]
     acteurs = add_contacts(here, catalog, fiches).acteurs if here else national_acteurs(catalog, fiches)
-    named = [acteur_id for text in texts for acteur_id in acteurs_named(catalog, text)]
+    names = acteur_names()
+    named = [acteur_id for text in texts for acteur_id in names.in_text(text)]
     skip = set(OWN_SERVICE.get(tree_id, ())) | set(KNOWN_TO_WORKER)
     # An acteur of a step without any means that the sheet does not name (the FIPHFP of an aménagement) would
     # only be a blank line to fill for nothing.
@@ -95,9 +113,7 @@ def _callers(
         for item in acteurs
         if item.acteur.id not in skip and (item.group.means or item.acteur in fiches or item.acteur.id in named)
     }
-    pending = named + [
-        acteur_id for c in callers.values() for acteur_id in acteurs_named(catalog, c.group.instead or "")
-    ]
+    pending = named + [acteur_id for c in callers.values() for acteur_id in names.in_text(c.group.instead or "")]
     while pending:
         acteur_id = pending.pop(0)
         if acteur_id in callers or acteur_id in skip:
@@ -107,7 +123,7 @@ def _callers(
             skip.add(acteur_id)
             continue
         callers[acteur_id] = Caller(group, [])
-        pending += acteurs_named(catalog, group.instead or "")
+        pending += names.in_text(group.instead or "")
     return list(callers.values())
 
 

@@ -4,10 +4,10 @@ writes the YAML file (portal/territory_edits.py): a worklist, the contacts with 
 
 import re
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from portal import accounts
 from portal.contact_history import changes_of, get_change, record_change, undone_ids
 from portal.counts import demand_counts
 from portal.feedback import REASONS, Report, list_place_reports, resolve_report
@@ -20,6 +20,7 @@ from portal.territory_edits import (
     PlaceRef,
     Proposal,
     allows,
+    edited_text,
     fingerprint,
     place_ref,
     propose,
@@ -59,38 +60,36 @@ FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def editor_scope() -> str:
-    from portal.web.editors import current_editor
+def _editor() -> tuple[str, str]:
+    """The logged-in editor's name and scope (this area is registered inside the editors' one: they import it)."""
+    from portal.web.editors import current_editor, current_scope
 
-    return accounts.account_scope(get_session(), current_editor() or "") or ""
+    return current_editor() or "?", current_scope()
 
 
 def _ref_or_abort(kind: str, code: str) -> PlaceRef:
-    ref = place_ref(kind, code, current_places())
+    places = current_places()
+    ref = place_ref(kind, code, places)
     if ref is None:
         abort(404)
-    if not allows(editor_scope(), ref, current_places()):
-        abort(403, description="Ce territoire n'est pas le vôtre : votre compte tient " + _scope_text() + ".")
+    scope = _editor()[1]
+    if not allows(scope, ref, places):
+        abort(403, description=f"Ce territoire n'est pas le vôtre : votre compte tient {scope_label(scope, places)}.")
     return ref
 
 
-def _scope_text() -> str:
-    return scope_label(editor_scope(), current_places())
-
-
 def _departements_of(ref: PlaceRef) -> list[str]:
-    places = current_places()
+    """The départements of a file: its own, or those of its région."""
     if ref.kind == "territoires":
         return [ref.code]
-    return sorted(code for code, d in places.departements.items() if d.region == ref.code and d.zone != "com")
+    return [r.code for r in scope_refs(f"region:{ref.code}", current_places()) if r.kind == "territoires"]
 
 
 @bp.get("/")
 def index():
     """The editor's territories, and the first cells to fix among them."""
-    from portal.web.editors import current_editor
-
-    places, scope = current_places(), editor_scope()
+    editor, scope = _editor()
+    places = current_places()
     refs = scope_refs(scope, places)
     departements = [ref.code for ref in refs if ref.kind == "territoires"]
     tasks = worklist(current_coverage(), departements, demand_counts(departements), date.today())
@@ -98,7 +97,7 @@ def index():
     reports = list_place_reports(session, [(r.kind, r.code) for r in refs])
     return render_template(
         "editors/territories.html",
-        editor=current_editor(),
+        editor=editor,
         scope_label=scope_label(scope, places),
         refs=[(ref, ref.label(places)) for ref in refs],
         tasks=[t for t in tasks if t.gap != "a-jour"][:30],
@@ -110,8 +109,6 @@ def index():
 @bp.get("/<kind>/<code>")
 def place(kind: str, code: str):
     """One file: the worklist of its départements, its contacts, the reports on them, its history."""
-    from portal.web.editors import current_editor
-
     ref = _ref_or_abort(kind, code)
     session = get_session()
     departements = _departements_of(ref)
@@ -119,7 +116,7 @@ def place(kind: str, code: str):
     changes = changes_of(session, [(ref.kind, ref.code)], limit=30)
     return render_template(
         "editors/territory.html",
-        editor=current_editor(),
+        editor=_editor()[0],
         ref=ref,
         label=ref.label(current_places()),
         contacts=list(enumerate(_contacts(ref))),
@@ -127,15 +124,21 @@ def place(kind: str, code: str):
         reports=list_place_reports(session, [(ref.kind, ref.code)]),
         reasons=REASONS,
         changes=changes,
-        undone=undone_ids(session),
+        undone=undone_ids(session, [change.id for change in changes]),
         fiches=current_catalog().fiches,
         GAPS=GAPS,
     )
 
 
 def _contacts(ref: PlaceRef) -> list[dict]:
+    return _read(ref)[1]
+
+
+def _read(ref: PlaceRef) -> tuple[str | None, list[dict]]:
+    """The file's text and its contacts as plain data."""
+    text = read_text(ref.path(current_app.config["CONTENT_DIR"]))
     try:
-        return place_contacts(read_text(ref.path(current_app.config["CONTENT_DIR"])))
+        return text, place_contacts(text)
     except Exception:  # noqa: BLE001 — a file broken by hand: the page says so, the form cannot edit it
         abort(409, description=f"Le fichier {ref.shown} ne se lit pas : corrigez-le d'abord (portal check).")
 
@@ -192,13 +195,11 @@ def _report(value: str | None, ref: PlaceRef) -> Report | None:
 
 
 def _form(ref, index, original, values, errors, *, proposal=None, conflict=None, report=None, status=200):
-    from portal.web.editors import current_editor
-
     diff = proposal.diff(ref.shown) if proposal is not None and not errors else None
     return (
         render_template(
             "editors/contact_form.html",
-            editor=current_editor(),
+            editor=_editor()[0],
             ref=ref,
             label=ref.label(current_places()),
             index=index,
@@ -299,12 +300,10 @@ def _proposal_errors(proposal: Proposal) -> dict[str, str]:
 @bp.post("/<kind>/<code>/contact")
 def contact_submit(kind: str, code: str):
     """« Voir les changements » (the diff, checked) or « Enregistrer » (written against the file as it is now)."""
-    from portal.web.editors import current_editor
-
     ref = _ref_or_abort(kind, code)
     content_dir, trees_dir = current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"]
-    contacts = _contacts(ref)
-    index = _index(request.form.get("n"), contacts) if request.form.get("n") else None
+    old, contacts = _read(ref)
+    index = _index(request.form.get("n"), contacts)
     original = request.form.get("original", "")
     report = _report(request.form.get("signalement"), ref)
     values, data = _read_form()
@@ -313,12 +312,12 @@ def contact_submit(kind: str, code: str):
     errors = _form_errors(values, data, reason)
     if errors:
         return _form(ref, index, original, values, errors, report=report, status=400)
-    editor = current_editor() or "?"
+    editor = _editor()[0]
     kept = contacts[index] if index is not None and fingerprint(contacts[index]) == original else {}
     edit = Edit(ref, index, original, _stamped(data, kept, editor), reason)
     try:
         if request.form.get("action") != "enregistrer":
-            proposal = propose(content_dir, trees_dir, edit, date.today())
+            proposal = propose(content_dir, trees_dir, edit, date.today(), old, index)
             errors = _proposal_errors(proposal)
             status = 400 if errors else 200
             return _form(ref, index, original, values, errors, proposal=proposal, report=report, status=status)
@@ -341,10 +340,9 @@ def contact_submit(kind: str, code: str):
     return redirect(url_for(".place", kind=ref.kind, code=ref.code), code=303)
 
 
-def _lock_dir():
-    from pathlib import Path
-
-    return Path(current_app.config["VERSIONS_DIR"]).parent
+def _lock_dir() -> Path:
+    # The lock of the content files, beside what this instance writes (every worker of it takes the same one).
+    return Path(current_app.instance_path)
 
 
 def _published(done: str) -> None:
@@ -363,22 +361,20 @@ def _published(done: str) -> None:
 def retire_form(kind: str, code: str):
     """What retiring a contact changes in the file, and why (asked)."""
     ref = _ref_or_abort(kind, code)
-    contacts = _contacts(ref)
+    old, contacts = _read(ref)
     index = _index(request.args.get("n"), contacts)
     if index is None:
         abort(404)
     edit = Edit(ref, index, fingerprint(contacts[index]), None, "")
-    proposal = propose(current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"], edit, date.today())
-    return _retire_page(ref, index, contacts[index], proposal.diff(ref.shown), {})
+    diff = Proposal(old, edited_text(edit, old, index, date.today())).diff(ref.shown)  # the save checks it
+    return _retire_page(ref, index, contacts[index], diff, {})
 
 
 def _retire_page(ref, index, contact, diff, errors, conflict=False, status=200):
-    from portal.web.editors import current_editor
-
     return (
         render_template(
             "editors/contact_retire.html",
-            editor=current_editor(),
+            editor=_editor()[0],
             ref=ref,
             label=ref.label(current_places()),
             index=index,
@@ -395,8 +391,6 @@ def _retire_page(ref, index, contact, diff, errors, conflict=False, status=200):
 @bp.post("/<kind>/<code>/retirer")
 def retire_submit(kind: str, code: str):
     """Retire the contact (it stays in the history, and can be put back)."""
-    from portal.web.editors import current_editor
-
     ref = _ref_or_abort(kind, code)
     contacts = _contacts(ref)
     index = _index(request.form.get("n"), contacts)
@@ -407,7 +401,7 @@ def retire_submit(kind: str, code: str):
     if not reason:
         error = {"raison": "Dites en une phrase pourquoi ce contact est retiré (fermé, remplacé…)."}
         return _retire_page(ref, index, contacts[index], None, error, status=400)
-    editor = current_editor() or "?"
+    editor = _editor()[0]
     content_dir, trees_dir = current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"]
     outcome = save(content_dir, trees_dir, _lock_dir(), Edit(ref, index, original, None, reason), editor, date.today())
     if isinstance(outcome, Conflict | Proposal):
@@ -420,8 +414,6 @@ def retire_submit(kind: str, code: str):
 @bp.post("/historique/<int(max=2147483647):change_id>/annuler")
 def undo(change_id: int):
     """Undo one change: the contact as it was before it (a new change, itself in the history)."""
-    from portal.web.editors import current_editor
-
     session = get_session()
     change = get_change(session, change_id)
     if change is None:
@@ -441,7 +433,7 @@ def undo(change_id: int):
             )
             return redirect(url_for(".place", kind=ref.kind, code=ref.code), code=303)
         edit = Edit(ref, index, wanted, before, "")
-    editor = current_editor() or "?"
+    editor = _editor()[0]
     edit.reason = f"Annule la modification n° {change.id} ({change.reason})"
     content_dir, trees_dir = current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"]
     outcome = save(content_dir, trees_dir, _lock_dir(), edit, editor, date.today())
@@ -458,8 +450,6 @@ def undo(change_id: int):
 @bp.post("/signalements/<int(max=2147483647):report_id>/rejeter")
 def reject(report_id: int):
     """Reject a report on a contact, with the reason (kept for the editors; the reporter's text is never published)."""
-    from portal.web.editors import current_editor
-
     session = get_session()
     report = session.get(Report, report_id)
     if report is None or report.place_kind is None:
@@ -469,6 +459,6 @@ def reject(report_id: int):
     if not reason:
         flash("Pour rejeter un signalement, dites pourquoi (la raison reste dans l'espace éditeurs).")
     else:
-        resolve_report(session, report.id, current_editor() or "?", "rejete", reason)
+        resolve_report(session, report.id, _editor()[0], "rejete", reason)
         flash(f"Signalement n° {report.id} rejeté.")
     return redirect(url_for(".place", kind=ref.kind, code=ref.code), code=303)
