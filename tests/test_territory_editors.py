@@ -101,6 +101,7 @@ def test_an_invited_editor_creates_an_account_once_and_keeps_only_their_territor
     other = morbihan.get("/editeurs/territoires/territoires/21")
     assert other.status_code == 403 and "n'est pas le vôtre" in html.unescape(other.text)
     assert morbihan.get("/editeurs/retours").status_code == 403  # every report of the country: national only
+    assert 'href="/editeurs/retours"' not in morbihan.get("/editeurs/territoires/").text  # nor offered to them
     assert morbihan.get("/editeurs/").headers["Location"].endswith("/editeurs/territoires/")
 
 

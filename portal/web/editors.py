@@ -71,6 +71,12 @@ def _require_editor():
     return None
 
 
+@bp.context_processor
+def _scope_in_templates() -> dict:
+    # The navigation shows a territory editor only what their account opens (not « Signalements », « Invitations »).
+    return {"national_editor": is_national}
+
+
 @bp.after_request
 def _no_store(response):
     # Editor pages show reports: never kept by a shared cache or the browser's back-forward cache.
