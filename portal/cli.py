@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from flask.cli import FlaskGroup
 
 from portal.catalog import load_catalog
 from portal.cli_options import content_option, trees_option
@@ -21,25 +20,15 @@ def _create_app():
     return create_app()
 
 
-@click.group(
-    cls=FlaskGroup,
-    create_app=_create_app,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-    help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.",
-)
+# A plain click group: `portal --help`, `portal <commande> --help` and every command that does not serve build no
+# app (no database, secret key or version written, broken content or not). Only `serve` and `couverture` build it.
+@click.group(help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.")
 def main() -> None:
     """Entry point of the `portal` console script."""
 
 
-# Flask's own options (--app, --env-file, --debug) mean nothing here, where the app is the portal's factory:
-# left in, they would show in English in `portal --help`.
-main.params.clear()
-
-
-# No app context: check must run (and say what is wrong) precisely when the content is broken.
-@main.command("check", with_appcontext=False)
+# check must run (and say what is wrong) precisely when the content is broken: it never builds the app.
+@main.command("check")
 @content_option
 @trees_option
 @click.option("--avertissements/--sans-avertissements", default=True, help="Afficher aussi les avertissements.")
@@ -56,7 +45,7 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
 
 
-@main.command("build", with_appcontext=False)
+@main.command("build")
 @content_option
 @trees_option
 def build_command(content_dir: Path, trees_dir: Path) -> None:
@@ -117,7 +106,19 @@ for _command in (*editor_commands, *tree_commands, *contacts_commands):
     main.add_command(_command)
 
 
+@main.command("reglages")
+@click.option("--readme", is_flag=True, help="Réécrire le tableau « Réglages » du README au lieu de l'afficher.")
+def settings_command(readme: bool) -> None:
+    """Afficher le tableau des réglages (variable, type, défaut, rôle), celui du README."""
+    from portal.config import settings_table, write_readme_table
+
+    if not readme:
+        click.echo(settings_table(), nl=False)
+        return
+    click.echo("README.md : tableau des réglages " + ("réécrit." if write_readme_table() else "déjà à jour."))
+
+
 def init_app(app) -> None:
-    """Make every `portal` command reachable as `flask --app portal <command>` too."""
+    """Make every `portal` command reachable as `flask --app portal <command>` too (each builds what it needs)."""
     for name, command in main.commands.items():
         app.cli.add_command(command, name)
