@@ -48,7 +48,13 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
 @main.command("build")
 @content_option
 @trees_option
-def build_command(content_dir: Path, trees_dir: Path) -> None:
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Écrire aussi la version construite dans cette archive (tar.gz, et sa somme .sha256), pour portal publish.",
+)
+def build_command(content_dir: Path, trees_dir: Path, archive: Path | None) -> None:
     """Construire la version du contenu (catalogue vérifié, index de recherche, communes) que les workers ouvrent."""
     from portal.config import instance_dir, settings_from_env
     from portal.places import write_lookup
@@ -63,6 +69,33 @@ def build_command(content_dir: Path, trees_dir: Path) -> None:
     write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
     catalog = open_version(versions_dir, version, places).catalog
     click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
+    if archive is not None:
+        from portal.release import checksum_path, pack
+
+        digest = pack(versions_dir, version, archive)
+        click.echo(f"Archive {archive} (sha256 {digest[:16]}…, dans {checksum_path(archive).name}) : copiez les deux")
+        click.echo(f"fichiers sur chaque nœud, puis `portal publish {archive.name}`.")
+
+
+@main.command("publish")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def publish_command(archive: Path) -> None:
+    """Installer sur ce nœud la version d'une archive de portal build --archive : somme de contrôle vérifiée,
+    version ouverte une fois, puis mise en place d'un coup et rendue courante (servie avec PORTAL_SERVE_PUBLISHED=1)."""
+    from portal.config import instance_dir, settings_from_env
+    from portal.release import ReleaseError, install
+
+    settings = settings_from_env(instance_dir(), secret=False)
+    try:
+        version = install(archive, settings["VERSIONS_DIR"], settings["PLACES_DATA_DIR"])
+    except ReleaseError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Version {version} publiée dans {settings['VERSIONS_DIR']}.")
+    click.echo(
+        "Les workers la servent au prochain rechargement (systemctl reload portail-pdp), ou d'eux-mêmes avec "
+        "PORTAL_RELOAD_SECONDS ; vérifiez les nœuds avec deploy/check_nodes.py."
+    )
 
 
 def _exit_with(error: ContentError, closing: str, warnings: bool = False) -> NoReturn:

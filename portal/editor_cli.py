@@ -18,7 +18,7 @@ def instance_settings() -> dict:
     settings = settings_from_env(instance_dir(), secret=False)
     refused = sqlite_refused(settings)
     if refused:
-        raise click.ClickException(refused)
+        raise SystemExit(refused)
     return settings
 
 
