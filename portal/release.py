@@ -14,6 +14,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from portal.places import write_lookup
 from portal.version import _publish, build_lock, code_stamp, is_stored, open_version
 
 CHUNK = 1 << 20
@@ -93,6 +94,8 @@ def install(archive: Path, versions_dir: str | Path, places_data_dir: str | Path
             with build_lock(versions_dir):
                 if not is_stored(versions_dir, version):
                     _unpack(tar, version, versions_dir, places_data_dir)
+                # The communes lookup beside it, as `portal build` leaves it: workers of another account read it.
+                write_lookup(places_data_dir, versions_dir)
                 _publish(versions_dir, version)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise ReleaseError(f"L'archive {archive.name} ne se lit pas ({error}) : rien n'est publié.") from None

@@ -13,10 +13,11 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
-from postgres_server import new_database
 
 from portal.config import ROOT
 
@@ -82,6 +83,27 @@ def self_signed(tmp: Path) -> None:
     )
 
 
+def readme_database(server_url: str) -> tuple[str, str]:
+    """Run the SQL of README « La base PostgreSQL » on the test server (names made unique: roles are shared by the
+    server's databases); return the owner's and the workers' URLs."""
+    sql = (ROOT / "README.md").read_text(encoding="utf-8").split("sudo -u postgres psql <<'SQL'\n", 1)[1]
+    sql = sql.split("\nSQL\n", 1)[0]
+    suffix = uuid.uuid4().hex[:8]
+    names = {"portail_admin": f"portail_admin_{suffix}", "portail_web": f"portail_web_{suffix}"}
+    for old, new in names.items():
+        sql = sql.replace(old, new)
+    database = f"portail_{suffix}"
+    sql = sql.replace("CREATE DATABASE portail ", f"CREATE DATABASE {database} ")
+    on_server, in_database = sql.split("\\c portail\n")
+    plain = server_url.replace("+psycopg", "")
+    for where, statements in ((f"{plain}/postgres", on_server), (f"{plain}/{database}", in_database)):
+        with psycopg.connect(where, autocommit=True) as connection:
+            for statement in filter(str.strip, statements.split(";")):
+                connection.execute(statement)
+    host = server_url.split("@", 1)[1]
+    return tuple(f"postgresql+psycopg://{names[role]}@{host}/{database}" for role in ("portail_admin", "portail_web"))
+
+
 def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -105,8 +127,7 @@ def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
 def production(tmp_path_factory, postgres_base_url):
     nginx = nginx_binary()
     tmp = tmp_path_factory.mktemp("production")
-    owner_url = new_database(postgres_base_url)  # the owner (DDL): used by the release step only
-    web_url = owner_url.replace("://portal@", "://portail_web@")
+    owner_url, web_url = readme_database(postgres_base_url)
     base = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "DATABASE_URL")}
     base |= {"PORTAL_SETTINGS_FILE": "", "HOME": "/proc/portail-sans-dossier"}  # a service account without home
 
@@ -116,19 +137,11 @@ def production(tmp_path_factory, postgres_base_url):
     archive = tmp / "version.tar.gz"
     subprocess.run([*PORTAL, "build", "--archive", str(archive)], env=build_env, check=True, capture_output=True)
 
-    # The release step: migrations by the owner, then a role that may only read and write rows.
+    # The release step: migrations by the owner role; the workers' role gets the new tables' rows, no DDL.
     migrated = subprocess.run([*PORTAL, "migrer"], env=base | {"DATABASE_URL": owner_url}, capture_output=True)
     assert migrated.returncode == 0, migrated.stderr
-    import psycopg
-
-    with psycopg.connect(owner_url.replace("+psycopg", ""), autocommit=True) as connection:
-        for statement in (
-            "DROP ROLE IF EXISTS portail_web",
-            "CREATE ROLE portail_web LOGIN",
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO portail_web",
-            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO portail_web",
-        ):
-            connection.execute(statement)
+    with psycopg.connect(web_url.replace("+psycopg", "")) as web, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        web.execute("CREATE TABLE intrus (x int)")
 
     node_env = base | {
         "DATABASE_URL": web_url,
