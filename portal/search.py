@@ -11,6 +11,10 @@ How it works, and why (measured by `python -m portal.bench` on 5,000 fiches; see
   some of its words. The other fiches hold every word; when none does, those holding the most come first. The
   page says which words the first fiche lacks (« mots ignorés »).
 - A real French word (the dictionary-fr word list, portal.french_words) is never « corrected » into another.
+- The doctors' lexicon (portal/lexique-medecins.yaml, portal.doctor_words) adds words the vocabulary lacks
+  (pathologies, body regions, trades, statuses, acronyms) leading to its situations, reads a typed length of
+  leave (« arrêt depuis 4 mois »), and gives French words that no fiche holds the general situation and the
+  tree: a query made of a pathology or a trade never ends on nothing.
 - Phone numbers of the acteurs' `joindre` are indexed as one word (« 3646 »), and typed groups of digits
   (« 36 46 ») are joined when the index has them.
 - Scoring does not run Whoosh's matchers: walking their postings in pure Python took 180 ms (p50) for
