@@ -318,6 +318,8 @@ class SearchIndex:
             for form in map(analyse, words):
                 if not form or tuple(form) in taken or (len(form) == 1 and self._conflates(form[0], lexicon_words)):
                     continue
+                if any(heading.issuperset(form) for heading in self._headings):
+                    continue  # a fiche is titled so (« MSA » once it has its fiche): the fiche answers
                 taken.add(tuple(form))
                 self._situation_at.setdefault(form[0], []).append((situation, form))
         for terme in lexique.sigles:
