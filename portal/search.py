@@ -314,9 +314,13 @@ class SearchIndex:
         taken |= {tuple(form) for forms in self._glossary_at.values() for _terme, form, _forms in forms}
         families = family_situations(lexique, catalog.vocabulaire)
         lexicon_words = {fold_word(word) for _situation, words in families for word in words}
+        self._exact_words: dict[str, Situation] = {}  # folded word -> situation, where the stem would mislead
         for situation, words in families:
-            for form in map(analyse, words):
-                if not form or tuple(form) in taken or (len(form) == 1 and self._conflates(form[0], lexicon_words)):
+            for word, form in zip(words, map(analyse, words), strict=True):
+                if not form or tuple(form) in taken:
+                    continue
+                if len(form) == 1 and self._conflates(form[0], lexicon_words):
+                    self._exact_words[fold_word(word)] = situation
                     continue
                 if any(heading.issuperset(form) for heading in self._headings):
                     continue  # a fiche is titled so (« MSA » once it has its fiche): the fiche answers
@@ -477,12 +481,13 @@ class SearchIndex:
                 if correction:
                     corrections[word] = correction
                     words[position] = (typed, correction)
-        stems, labels = [], []  # each stem once, with the word typed for it
+        stems, labels, folded = [], [], []  # each stem once, with the word typed for it
         for typed, word in words:
             stem = french_stem(word)
             if stem not in stems:
                 stems.append(stem)
                 labels.append(typed)
+                folded.append(word)
         slots, termes, position = [leave] if leave else [], [], 0
         while position < len(stems):
             # A glossary term named here (its acronym or a synonym) matches any of its forms; a situation of the
@@ -491,6 +496,13 @@ class SearchIndex:
             situated = next(
                 (s for s in self._situation_at.get(stems[position], ()) if _at(stems, position, s[1])), None
             )
+            exact = self._exact_words.get(folded[position]) or self._exact_words.get(folded[position][:-1])
+            if exact and not term and not situated:
+                # « caissier »: a lexicon word whose stem the fiches use for another (« caisse »), matched as typed.
+                named = [self._doc_of[f] for f in exact.fiches if f in self._doc_of]
+                slots.append(_Slot([], [], label=labels[position], situation=exact, named=named))
+                position += 1
+                continue
             if situated and (not term or len(situated[1]) >= len(term[1])):
                 situation, form = situated
                 alternatives = [form]
