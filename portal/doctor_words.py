@@ -59,10 +59,12 @@ def general_situation(lexique: Lexique) -> Situation:
     return Situation(nom=generale.nom, fiches=generale.fiches, note=generale.note, orientation=generale.orientation)
 
 
-def family_situations(lexique: Lexique, vocabulaire: tuple[Situation, ...]) -> list[tuple[Situation, list[str]]]:
-    """(situation, words) for each family whose situation exists in this content's vocabulary."""
+def family_situations(
+    lexique: Lexique, vocabulaire: tuple[Situation, ...], general: Situation
+) -> list[tuple[Situation, list[str]]]:
+    """(situation, words) for each family whose situation exists in this content's vocabulary (`general` for the
+    families of the general situation)."""
     by_name = {situation.nom: situation for situation in vocabulaire}
-    general = general_situation(lexique)
     found = []
     for famille in lexique.familles:
         situation = general if famille.situation == GENERAL else by_name.get(famille.situation)

@@ -312,7 +312,7 @@ class SearchIndex:
         self._long_leave = (by_name.get(lexique.duree.situation), lexique.duree.jours)
         taken = {tuple(form) for forms in self._situation_at.values() for _situation, form in forms}
         taken |= {tuple(form) for forms in self._glossary_at.values() for _terme, form, _forms in forms}
-        families = family_situations(lexique, catalog.vocabulaire)
+        families = family_situations(lexique, catalog.vocabulaire, self._general)
         lexicon_words = {fold_word(word) for _situation, words in families for word in words}
         self._exact_words: dict[str, Situation] = {}  # folded word -> situation, where the stem would mislead
         for situation, words in families:
@@ -322,7 +322,7 @@ class SearchIndex:
                 if len(form) == 1 and self._conflates(form[0], lexicon_words):
                     self._exact_words[fold_word(word)] = situation
                     continue
-                if any(heading.issuperset(form) for heading in self._headings):
+                if situation is self._general and any(heading.issuperset(form) for heading in self._headings):
                     continue  # a fiche is titled so (« MSA » once it has its fiche): the fiche answers
                 taken.add(tuple(form))
                 self._situation_at.setdefault(form[0], []).append((situation, form))
@@ -371,6 +371,17 @@ class SearchIndex:
             return SearchResult(query=query_text, termes=termes, notices=notices, suggestion=suggestion)
 
         slot_scores = [self._slot_scores(slot) for slot in slots]
+        general = [slot for slot in slots if slot.situation is self._general]
+        if (
+            general
+            and len(general) < len(slots)
+            and any(self._names_a_fiche(slot, scores) for slot, scores in zip(slots, slot_scores, strict=True))
+        ):
+            # « agriculteur MSA » once the MSA has its fiche: the general situation is a way out, not an answer;
+            # the fiche the query names comes first (a word only in the body, « contact », does not name one).
+            for slot in general:
+                slot.named = []
+            situations.sort(key=lambda situation: situation is self._general)  # the specific one first
         if not any(slot_scores) and not any(slot.named for slot in slots) and self._in_french(slots, corrections):
             # Real French words that no fiche holds (a pathology or a trade the lexicon lacks): never nothing,
             # the general situation and the tree.
@@ -411,7 +422,7 @@ class SearchIndex:
         ignored = [
             slot.label
             for slot, sc, n in zip(slots, slot_scores, slot_named, strict=True)
-            if slot.label and top not in sc and top not in n
+            if slot.label and slot.situation is not self._general and top not in sc and top not in n
         ]
         typed = sum(1 for slot in slots if slot.label)  # the general situation's slot is not a word typed
         # Highlight what was typed, and acronyms standing for it; not each word of a long synonym.
@@ -551,6 +562,12 @@ class SearchIndex:
         text = _NUMBER_RUN.sub(join, unicodedata.normalize("NFC", query_text))
         words = ((w, fold_word(w)) for w in WORD.findall(text))
         return [(typed, w) for typed, w in words if len(w) > 1 and w not in STOP_WORDS]
+
+    def _names_a_fiche(self, slot: _Slot, scores: dict[int, float]) -> bool:
+        """Whether this slot names fiches: a situation's or a term's, or those titled with its words."""
+        if slot.situation is self._general:
+            return False
+        return bool(slot.named) or any(self._headings[doc].issuperset(slot.typed) for doc in scores)
 
     def _in_french(self, slots: list[_Slot], corrections: dict[str, str]) -> bool:
         """Whether the query is made of French words as typed (no typo corrected): « maçon », not « xqzt »."""

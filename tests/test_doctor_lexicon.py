@@ -12,6 +12,7 @@ from portal.config import ROOT
 from portal.diagnostics import ContentError
 from portal.doctor_words import GENERAL, doctor_lexicon
 from portal.search import SearchIndex
+from tests.apps import edit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUERIES = yaml.safe_load((FIXTURES / "requetes-lexique.yaml").read_text(encoding="utf-8"))["requetes"]
@@ -140,3 +141,16 @@ def test_a_word_written_with_oe_is_highlighted_where_the_fiche_writes_oe_ligatur
 def test_malformed_queries_still_give_a_page(real_client, query):
     assert real_client.get("/recherche", query_string={"q": query}).status_code == 200
     assert real_client.get("/api/recherche", query_string={"q": query}).status_code == 200
+
+
+def test_a_fiche_titled_with_a_word_beats_the_general_way_out(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    # As once the MSA has its own fiche: a fiche whose alias is « MSA ».
+    edit(content / "dispositifs" / "crpe.yaml", "alias: [contrat de rééducation professionnelle]", "alias: [MSA]")
+    index = SearchIndex.build(tmp_path / "index", load_catalog(content))
+    result = index.search("agriculteur MSA")
+    assert result.hits[0].fiche.id == "crpe" and [s.nom for s in result.situations] == [GENERAL_NAME]
+    assert result.ignored == []  # « agriculteur » was understood: it led to the general situation
+    result = index.search("agriculteur")
+    assert result.hits[0].fiche.id == "visite-pre-reprise" and [s.nom for s in result.situations] == [GENERAL_NAME]
