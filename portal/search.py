@@ -286,6 +286,16 @@ class SearchIndex:
         self._add_lexicon(catalog)
         for forms in self._situation_at.values():
             forms.sort(key=lambda item: -len(item[1]))
+        # The words the vocabulary and the lexicon understand, for « Vouliez-vous dire » where no fiche has them.
+        said = [w for situation in catalog.vocabulaire for w in (situation.nom, *situation.mots)]
+        said += [
+            w
+            for _situation, words in family_situations(doctor_lexicon(), catalog.vocabulaire, self._general)
+            for w in words
+        ]
+        self._understood = frozenset(
+            w for w in folded_terms(" ".join(said)) if FUZZY_LENGTH[0] <= len(w) <= FUZZY_LENGTH[1] and w.isalpha()
+        )
         fiches = [catalog.fiches[i] for i in self._ids]
         self._facet_docs: dict[str, dict[str, set[int]]] = {"type": {}, "etape": {}, "public": {}}
         # Fiches sharing the same facet values share a « signature » number: counting those numbers over the
@@ -598,6 +608,8 @@ class SearchIndex:
             swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # « rqht »
             guesses = {rest} | swaps | {ch + rest for ch in _ALPHABET} | {ch + word for ch in _ALPHABET}
             candidates = {c for c in guesses if c in self._words and c != word}
+        if not candidates:  # a word of the vocabulary or the lexicon that no fiche holds (« depresion »)
+            return min((w for w in self._understood if _one_edit(word, w)), default=None)
         return max(candidates, key=lambda c: (self._words[c], c)) if candidates else None
 
     def _reader(self):
@@ -696,6 +708,17 @@ def passage(text: str, folded: str, pattern: re.Pattern, width: int = EXTRACT_CH
             cursor = word_end
     parts += [escape(text[cursor:end]), " …" if end < len(text) else ""]
     return Markup("").join(parts)
+
+
+def _one_edit(typed: str, word: str) -> bool:
+    """Whether `word` is one insertion, deletion, substitution or swap of two neighbours away from `typed`."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
 
 
 def _at(stems: list[str], position: int, form: list[str]) -> bool:

@@ -154,3 +154,11 @@ def test_a_fiche_titled_with_a_word_beats_the_general_way_out(tmp_path):
     assert result.ignored == []  # « agriculteur » was understood: it led to the general situation
     result = index.search("agriculteur")
     assert result.hits[0].fiche.id == "visite-pre-reprise" and [s.nom for s in result.situations] == [GENERAL_NAME]
+
+
+def test_a_typo_on_a_word_only_the_lexicon_knows_is_corrected_and_said(real_client):
+    page = real_client.get("/recherche", query_string={"q": "fibromialgie"}).text
+    assert "Vouliez-vous dire" in page and "« fibromyalgie »" in page
+    assert "Maladie chronique : voici les fiches utiles" in page
+    body = real_client.get("/api/recherche", query_string={"q": "schizofrenie"}).get_json()
+    assert body["suggestion"] is None  # two edits away: not guessed
