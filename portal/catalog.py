@@ -358,7 +358,24 @@ def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem
             problem = check_reference(document, ("termes", index, "fiche"), terme.fiche, fiches, None, root)
             if problem:
                 problems.append(problem)
+        for n, synonyme in enumerate(terme.synonymes):
+            # « [direction régionale de l'économie, de l'emploi] » is two synonyms: the second, « de l'emploi »,
+            # would show the term for any search holding « emploi ».
+            if _SPLIT_START.match(synonyme):
+                problems.append(
+                    problem_at(
+                        document,
+                        ("termes", index, "synonymes", n),
+                        f"le synonyme « {synonyme} » commence comme la suite d'une expression coupée à sa virgule",
+                        "entre crochets, une virgule sépare deux synonymes : mettez l'expression entière entre "
+                        'guillemets ("…, …")',
+                        root=root,
+                    )
+                )
     return list(glossaire.termes)
+
+
+_SPLIT_START = re.compile(r"(?i)(?:de|du|des|et|d['’])(?:\s|$)|d['’]")
 
 
 def _load_vocabulaire(
