@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from apps import edit
 
 from portal.catalog import load_catalog
 from portal.config import ROOT
 from portal.diagnostics import ContentError
 from portal.doctor_words import GENERAL, doctor_lexicon
 from portal.search import SearchIndex
-from tests.apps import edit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUERIES = yaml.safe_load((FIXTURES / "requetes-lexique.yaml").read_text(encoding="utf-8"))["requetes"]
