@@ -16,7 +16,7 @@ from portal.content_files import check_reference, read_document, validate_docume
 from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative
 from portal.models import Contact, Fiche, Glossaire, Region, Situation, Terme, Territoire, Vocabulaire
 from portal.search import analyse
-from portal.trees import load_trees
+from portal.trees import check_texts_by_answers, load_trees
 from portal.walk import WalkError, walk_tree
 from portal.yamlsource import YamlDocument
 
@@ -121,6 +121,8 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
     problems.extend(tree_problems)
+    if trees:
+        problems.extend(check_texts_by_answers(trees, fiches, documents, root))
     # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone).
     vocabulaire = _load_vocabulaire(
         content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems

@@ -112,6 +112,16 @@ class Changement(Strict):
     """Ce qui a changé, et ce que les documents plus anciens disent à tort."""
 
 
+class TexteSelon(Strict):
+    """A text for the salarié that replaces `salarie` when the walk's answers match."""
+
+    si: dict[Annotated[str, Field(pattern=ID_PATTERN)], Annotated[str, Field(pattern=ID_PATTERN)]] = Field(min_length=1)
+    """Les réponses d'un parcours d'orientation qui appellent ce texte (question: code), toutes à la fois, par
+    exemple `{dispense: oui}` ; `portal check` vérifie que chaque question et chaque code existent dans un arbre."""
+    texte: Text
+    """Le texte écrit au salarié dans ce cas, à la place de `salarie` sur la feuille à lui remettre."""
+
+
 class Mobiliser(Strict):
     """How to mobilise the dispositif, told to each audience."""
 
@@ -121,8 +131,20 @@ class Mobiliser(Strict):
     """Comment le mobiliser quand on est médecin traitant."""
     salarie: str | None = None
     """Comment le mobiliser quand on est salarié."""
+    salarie_selon: list[TexteSelon] = []
+    """D'autres textes au salarié, choisis selon les réponses du parcours d'orientation : le premier dont toutes
+    les réponses `si` correspondent remplace `salarie` sur la feuille remise au salarié (une obligation que ces
+    réponses écartent n'y est jamais écrite)."""
     employeur: str | None = None
     """Comment le mobiliser quand on est employeur."""
+
+    def salarie_for(self, answers: dict[str, str]) -> str | None:
+        """The text for the salarié on a walk with these answers: the first `salarie_selon` they match, else
+        `salarie`."""
+        for case in self.salarie_selon:
+            if all(answers.get(question) == code for question, code in case.si.items()):
+                return case.texte
+        return self.salarie
 
 
 class Contact(Strict):
@@ -532,6 +554,11 @@ class CasType(Strict):
     """Les fiches qui doivent figurer dans le résultat."""
     ne_doit_pas_proposer: list[FicheId] = []
     """Les fiches qui ne doivent pas y figurer."""
+    feuille_doit_dire: list[Text] = []
+    """Des mots que la feuille remise au salarié doit contenir (sans tenir compte des majuscules)."""
+    feuille_ne_doit_pas_dire: list[Text] = []
+    """Des mots que la feuille remise au salarié ne doit pas contenir, par exemple une obligation que les réponses
+    écartent (« reprendre le paiement de votre salaire » pour un apprenti)."""
 
 
 class CasTypes(Strict):

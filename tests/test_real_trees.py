@@ -56,8 +56,8 @@ def test_every_etape_has_a_cas_type():
 
 
 def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_work(loaded):
-    """The essai encadré takes place during the arrêt: « à la reprise » (the end of the arrêt approaches, or the
-    salarié is back) offers it only « selon », if the arrêt is not over yet."""
+    """The essai encadré takes place during the arrêt: « à la reprise » (the arrêt is over) offers it only « selon »,
+    during a temps partiel thérapeutique."""
     from portal.trees import walk_paths
 
     _fiches, trees, _problems = loaded
@@ -70,10 +70,13 @@ def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_
             if answers.get("etape") in {"apres-inaptitude", "sans-arret"}:
                 assert "essai-encadre" not in proposed, path.end
             if answers.get("etape") == "reprise":
+                # The arrêt is over: the pré-reprise and the rendez-vous de liaison belong to « en arrêt »; the
+                # essai encadré only during a temps partiel thérapeutique (an arrêt partiel).
+                assert not proposed & {"visite-pre-reprise", "rendez-vous-liaison"}, path.end
                 for line in result_lines(tree, path.end):
-                    if line.fiche in {"essai-encadre", "visite-pre-reprise", "rendez-vous-liaison"}:
+                    if line.fiche == "essai-encadre":
                         assert line.quand == "selon", (path.end, line.fiche)
-                        assert "l'arrêt n'est pas encore fini" in line.raison, (path.end, line.fiche)
+                        assert "temps partiel thérapeutique" in line.raison, (path.end, line.fiche)
             if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
                 assert "formation-pendant-arret" not in proposed, path.end
 
