@@ -60,7 +60,14 @@ def _email(value: str) -> str:
     return value
 
 
+def _domain(value: str) -> str:
+    if not re.fullmatch(r"([a-z0-9-]+\.)+[a-z]{2,}", value):
+        raise ValueError("domaine")
+    return value
+
+
 Url = Annotated[str, AfterValidator(_url)]
+Domain = Annotated[str, AfterValidator(_domain)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
@@ -303,6 +310,10 @@ class Fiche(Strict):
     de santé au travail de l'employeur, indiqué sur la fiche de paie ou par l'employeur »."""
     sources: list[Source] = Field(min_length=1)
     """Les sources de la fiche (au moins une), avec leur date."""
+    sites_propres: list[Domain] = []  # the organisation's own sites: a primary source may come from them
+    """Les domaines des sites de l'organisme que décrit la fiche, sans « https:// » (par exemple
+    « transitionspro.fr ») : une page de ces sites marquée `primaire: true` compte comme source primaire, comme
+    Légifrance, un site en .gouv.fr ou ameli.fr."""
     mis_a_jour: date
     """La date de la dernière relecture de la fiche (AAAA-MM-JJ)."""
     revision_mois: int = Field(default=6, ge=1, le=36)  # review period
