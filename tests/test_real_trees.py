@@ -105,12 +105,22 @@ def test_every_result_is_in_the_order_of_the_visit(loaded):
             assert 1 <= len(now) <= 5, (tree.id, path.end, now)
             assert all(when[f] == "selon" for f in ONLY_IN_SOME_SITUATIONS & set(when)), (tree.id, path.end)
             assert when.get("crpe") != "maintenant", (tree.id, path.end)
-            if answers.get("rqth") != "oui":
+            # A pension d'invalidité of the régime général makes the salarié bénéficiaire de l'obligation d'emploi.
+            if answers.get("rqth") != "oui" and (answers.get("etape"), answers.get("statut")) != (
+                "invalidite",
+                "salarie",
+            ):
                 assert not {"cap-emploi", "agefiph"} & set(now), (tree.id, path.end)
             if tree.id == "medecin-du-travail" and answers.get("etape") == "pendant-arret":
-                expected = (
-                    {"visite-pre-reprise", "service-social-assurance-maladie", "cellule-pdp-spst"}
-                    if answers["statut"] == "salarie"
-                    else {"pdp-travailleurs-independants"}
-                )
+                expected = {
+                    ("salarie", "en-cours"): {
+                        "visite-pre-reprise",
+                        "service-social-assurance-maladie",
+                        "cellule-pdp-spst",
+                    },
+                    ("salarie", "termine"): {"fin-contrat-pendant-arret", "service-social-assurance-maladie"},
+                    ("independant", None): {"pdp-travailleurs-independants"},
+                    ("salarie-agricole", None): {"msa"},
+                    ("agent-public", None): {"agent-public-maintien", "service-medecine-prevention"},
+                }[answers["statut"], answers.get("contrat")]
                 assert expected <= set(now), (path.end, now)
