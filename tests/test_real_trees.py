@@ -50,7 +50,7 @@ def test_cas_type(loaded, tree_id, index, case):
 
 
 def test_every_etape_has_a_cas_type():
-    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 4}.items():
+    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 5}.items():
         cases = CasTypes.model_validate(load_yaml(TREES / f"{tree_id}.cas.yaml").data)
         assert len({case.reponses["etape"] for case in cases.cas}) == etapes
 
