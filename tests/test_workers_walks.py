@@ -137,3 +137,13 @@ def test_every_cas_type_holds_on_the_handout_served(client, tree_id, case):
     text = sheet(response.text).casefold()
     assert [words for words in case.feuille_doit_dire if words.casefold() not in text] == [], case.nom
     assert [words for words in case.feuille_ne_doit_pas_dire if words.casefold() in text] == [], case.nom
+
+
+def test_an_old_link_keeps_its_answers_and_asks_only_the_new_question(client):
+    """Links last: a link made before the statut was asked at the reprise keeps its answers."""
+    page = client.get(f"{TREE}?etape=reprise&situation=meme-poste&rqth=non").text
+    assert "Quel est son statut ?" in page
+    assert '<input type="hidden" name="situation" value="meme-poste">' in page
+    assert 'name="statut" value="agent-public"' in page and 'name="statut" value="independant"' not in page
+    page = client.get(f"{TREE}?etape=reprise&situation=meme-poste&rqth=non&statut=salarie").text
+    assert "À la reprise : le même poste, aménagé (sans RQTH)</h2>" in page
