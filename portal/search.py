@@ -123,7 +123,12 @@ def fiche_texts(fiche: Fiche, catalog: "Catalog") -> dict[str, str]:
     aliases = list(dict.fromkeys(a for a in aliases if a))
     tags = [TYPES[fiche.type]] + [ETAPES[e] for e in fiche.etapes] + [PUBLICS[p] for p in fiche.publics]
     tags += [catalog.fiches[a].titre for a in fiche.acteurs if a in catalog.fiches]
-    mobiliser = fiche.mobiliser.model_dump(exclude_none=True).values() if fiche.mobiliser else []
+    mobiliser = (
+        [*fiche.mobiliser.model_dump(exclude_none=True, exclude={"salarie_selon"}).values()]
+        + [case.texte for case in fiche.mobiliser.salarie_selon]
+        if fiche.mobiliser
+        else []
+    )
     body = [
         fiche.resume,
         fiche.description,
