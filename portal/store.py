@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from portal.config import private_file
+from portal.diagnostics import cannot_start
 
 
 def init_app(app: Flask) -> None:
@@ -24,9 +25,7 @@ def init_app(app: Flask) -> None:
     except OperationalError as error:
         where = engine.url.render_as_string(hide_password=True)
         reason = str(error.orig or error).strip().splitlines()[0]
-        raise SystemExit(
-            f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne."
-        ) from None
+        cannot_start(f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne.")
     app.teardown_appcontext(close_session)
 
 
