@@ -173,8 +173,13 @@ def _sort_key(title: str) -> str:
 
 
 def _load_fiches(
-    content_dir: Path, root: Path, problems: list[Problem], files: ContentFiles, broken: set[str] | None = None
+    content_dir: Path,
+    root: Path,
+    problems: list[Problem],
+    files: ContentFiles | None = None,
+    broken: set[str] | None = None,
 ):
+    files = files or read_content_files(content_dir, None)
     fiches: dict[str, Fiche] = {}
     documents: dict[str, YamlDocument] = {}
     broken = set() if broken is None else broken
