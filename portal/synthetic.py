@@ -385,6 +385,13 @@ def _unique_id(content: Path, raw: str) -> str:
     return candidate
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes a value used twice twice: the portal refuses YAML aliases (portal/yamlsource.py)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _write(path: Path, data: dict) -> None:
     data = {k: v for k, v in data.items() if v is not None and k != "type"}
-    write_atomically(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
+    write_atomically(path, yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120))
