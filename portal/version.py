@@ -128,7 +128,9 @@ def ensure_version(
     makes the next version, never this one. The communes lookup is written when a process first opens a version
     (load_places), once per dataset."""
     versions_dir = Path(versions_dir)
-    versions_dir.mkdir(parents=True, exist_ok=True)
+    if not versions_dir.exists():
+        versions_dir.mkdir(parents=True, exist_ok=True)
+        versions_dir.chmod(0o755)  # whatever the umask (002 gives 0775, which check_versions_folder refuses)
     check_versions_folder(versions_dir)
     files = files or read_content_files(content_dir, trees_dir)
     wanted = version_name(files)
@@ -241,12 +243,15 @@ def check_versions_folder(folder: Path) -> None:
     are refused too (a link's own mode lets everybody write)."""
     for checked, info in ((folder, folder.stat()), *((path, path.lstat()) for path in folder.rglob("*"))):
         if info.st_uid not in (os.getuid(), 0):
-            why = "appartient à un autre compte"
+            why, fix = "appartient à un autre compte", "videz-le ou choisissez-en un autre"
         elif info.st_mode & 0o022:
-            why = "peut être modifié par d'autres comptes"
+            why, fix = (
+                "peut être modifié par d'autres comptes",
+                f"si personne d'autre n'y a écrit : chmod -R go-w {folder}",
+            )
         else:
             continue
         raise PermissionError(
             f"{checked} {why} : dossier des versions refusé en entier (PORTAL_VERSIONS_DIR doit être un dossier "
-            "du seul compte du portail, que personne d'autre ne peut modifier)"
+            f"du seul compte du portail, que personne d'autre ne peut modifier ; {fix})"
         )

@@ -115,6 +115,25 @@ def test_a_version_that_does_not_open_leaves_the_last_good_one_served(content, t
     assert title(client) == "Essai v2"
 
 
+def test_portal_build_builds_a_damaged_version_again(content, tmp_path):
+    versions = tmp_path / "versions"
+    assert build(content, versions).exit_code == 0
+    _truncate(versions / last_good(versions))
+    result = build(content, versions)
+    assert result.exit_code == 0 and "prête" in result.output, result.output
+    assert title(portal_app(tmp_path, content).test_client()) == "Essai encadré"
+
+
+def test_portal_build_refuses_a_folder_others_can_write_in_french(content, tmp_path):
+    versions = tmp_path / "versions"
+    versions.mkdir(mode=0o777)
+    versions.chmod(0o777)
+    result = build(content, versions)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "peut être modifié par d'autres comptes : dossier des versions refusé en entier" in result.output
+    assert not [p for p in versions.iterdir() if p.is_dir()]  # nothing built in it
+
+
 def test_when_the_last_good_version_does_not_open_a_start_serves_an_older_one(content, tmp_path):
     versions = tmp_path / "versions"
     assert build(content, versions).exit_code == 0
@@ -258,3 +277,13 @@ def test_the_code_stamp_ignores_the_python_patch_release(monkeypatch):
     assert code_stamp.__wrapped__() == stamp
     monkeypatch.setattr(sys, "version_info", SimpleNamespace(major=sys.version_info.major, minor=99))
     assert code_stamp.__wrapped__() != stamp
+
+
+def test_a_versions_folder_made_under_a_loose_umask_is_the_portals_alone(content, tmp_path):
+    old = os.umask(0o002)  # a distribution's default for users with their own group
+    try:
+        assert build(content, tmp_path / "versions").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "versions").stat().st_mode) == 0o755
+    assert title(portal_app(tmp_path, content).test_client()) == "Essai encadré"
