@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, has_request_context
@@ -104,6 +105,11 @@ def refresh(app: Flask, files: ContentFiles | None = None) -> Refresh:
             print(problem, file=sys.stderr)
         print(f"Contenu invalide ({len(error.errors)} erreur(s)) : {_kept(app)}.", file=sys.stderr)
         return Refresh.BROKEN
+    except Exception as error:  # noqa: BLE001 — a fault of the loader itself: the served version stays all the same
+        app.extensions["portal_failure"] = f"erreur inattendue ({type(error).__name__})"
+        traceback.print_exc(file=sys.stderr)
+        print(f"La version du contenu n'a pas pu être construite (erreur inattendue) : {_kept(app)}.", file=sys.stderr)
+        return Refresh.FAILED
     app.extensions["portal_problems"] = ()
     return Refresh.SERVED
 

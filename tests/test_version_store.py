@@ -287,3 +287,15 @@ def test_a_versions_folder_made_under_a_loose_umask_is_the_portals_alone(content
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "versions").stat().st_mode) == 0o755
     assert title(portal_app(tmp_path, content).test_client()) == "Essai encadré"
+
+
+def test_a_fault_of_the_loader_itself_leaves_the_last_good_version_served(content, tmp_path, monkeypatch, capsys):
+    portal_app(tmp_path, content)
+    retitle(content, "Essai v2")
+
+    def overflow(*args):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(portal.catalog, "load_trees", overflow)
+    assert title(portal_app(tmp_path, content).test_client()) == "Essai encadré"
+    assert "erreur inattendue" in capsys.readouterr().err
