@@ -147,6 +147,24 @@ def load_yaml(path: Path, data: bytes | None = None) -> YamlDocument:
     return document
 
 
+def parse_yaml(text: str) -> object:
+    """The data of `text` read as the loader reads a content file (what it refuses, refused the same way:
+    YamlSyntaxError): for code that reads a content file outside the catalog (the territory editor, the import)."""
+    return load_yaml(Path("texte.yaml"), text.encode("utf-8")).data
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The nodes of `text`, within the loader's limits (size, depth, no alias); YamlSyntaxError otherwise."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        parse_yaml(text)  # raises the loader's own problem
+    try:
+        return _compose(text)
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError([_problem(error, text.splitlines())]) from error
+    except _Refused as refused:
+        raise YamlSyntaxError([refused.problem]) from None
+
+
 class _Refused(Exception):
     """Valid YAML that the portal does not read (an alias, nesting too deep)."""
 

@@ -2,6 +2,7 @@
 traceback, and a running or starting portal keeps serving the last good version."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,14 @@ def test_aliases_are_refused_even_when_harmless(content):
     edit(content / FICHE, "titre: Essai encadré", "titre: &t Essai encadré\nresume_court: *t")
     code, output = check(content)
     assert code == 1 and "un alias YAML (*t)" in output
+
+
+def test_the_territory_editor_and_the_import_read_a_file_within_the_same_limits():
+    from portal.place_files import PlaceFileError, place_contacts, upsert_contacts
+
+    bomb = "departement: '56'\ncontacts:\n" + "".join(f"  - {line}" for line in ALIAS_BOMB.splitlines(keepends=True))
+    with pytest.raises(PlaceFileError, match="ligne 4 : un alias YAML \\(\\*a\\) reprend une autre valeur"):
+        place_contacts(bomb)
+    deep = "departement: '56'\ncontacts: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    with pytest.raises(PlaceFileError, match="ligne 2 : les valeurs s'imbriquent sur plus de 40 niveaux"):
+        upsert_contacts("territoires", "56", deep, [], date(2026, 12, 6))
