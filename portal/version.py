@@ -217,16 +217,13 @@ def open_version(versions_dir: str | Path, version: str, places_data_dir: str | 
     try:
         check_versions_folder(Path(versions_dir))  # before any file is read: Whoosh's table of contents is a pickle
         catalog = Catalog.from_json((folder / CATALOG_FILE).read_bytes())
-        if version_name_of(catalog) != version:
+        if f"{catalog.version}-{code_stamp()}" != version:
             raise ValueError(f"le catalogue est celui de la version {catalog.version}")
         search = SearchIndex(folder / "search", catalog)
+        places = load_places(places_data_dir, versions_dir)
     except Exception as error:  # noqa: BLE001 — a version that does not open is not served, the start goes on
         raise UnusableVersion(f"la version {version[:8]} est inutilisable : {_reason(error)}") from error
-    return ContentVersion(id=version, catalog=catalog, search=search, places=load_places(places_data_dir, versions_dir))
-
-
-def version_name_of(catalog: Catalog) -> str:
-    return f"{catalog.version}-{code_stamp()}"
+    return ContentVersion(id=version, catalog=catalog, search=search, places=places)
 
 
 def _reason(error: Exception) -> str:
