@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from portal.atomic import write_atomically
 from portal.text import fold
 
 # The national fiches: (id, kind, title, acronym, aliases, étapes, publics).
@@ -385,6 +386,13 @@ def _unique_id(content: Path, raw: str) -> str:
     return candidate
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes a value used twice twice: the portal refuses YAML aliases (portal/yamlsource.py)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _write(path: Path, data: dict) -> None:
     data = {k: v for k, v in data.items() if v is not None and k != "type"}
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    write_atomically(path, yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120))

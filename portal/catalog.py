@@ -1,6 +1,5 @@
 """Load and validate all content in one pass into an immutable Catalog, or report every problem at once."""
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -10,20 +9,11 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
-from portal.content_files import check_reference, read_document, validate_document
+from portal.content_files import ContentFiles, check_reference, read_content_files, read_document, validate_document
 from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative
-from portal.models import (
-    Contact,
-    Fiche,
-    Glossaire,
-    Region,
-    Situation,
-    Terme,
-    Territoire,
-    Vocabulaire,
-)
+from portal.models import Arbre, Contact, Fiche, Glossaire, Region, Situation, Terme, Territoire, Vocabulaire
 from portal.search import analyse
 from portal.trees import check_texts_by_answers, load_trees
 from portal.walk import WalkError, walk_tree
@@ -60,11 +50,17 @@ class Catalog:
     # An archived or renamed fiche's id -> the id of the current fiche its address redirects to.
     redirects: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
-    def __reduce__(self):
-        # Stored by `portal build` (portal/version.py): read-only mappings are stored as the dicts they wrap;
-        # cached properties are not stored, they are made again on use.
+    def to_json(self) -> bytes:
+        """The catalog as JSON through its models, for the version store (portal/version.py): data, never code."""
         fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        return _catalog_of, ({k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in fields.items()},)
+        plain = {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in fields.items()}
+        return _StoredCatalog.model_validate(plain).model_dump_json().encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "Catalog":
+        """The catalog `to_json` wrote, validated again by the models (ValueError when it is not one)."""
+        stored = _StoredCatalog.model_validate_json(data)
+        return cls(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in dict(stored).items()})
 
     def of_type(self, kind: str) -> list[Fiche]:
         return [fiche for fiche in self.fiches.values() if fiche.type == kind]
@@ -98,13 +94,31 @@ class Catalog:
         )
 
 
-def _catalog_of(fields: dict) -> Catalog:
-    return Catalog(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in fields.items()})
+class _StoredCatalog(BaseModel):
+    """A Catalog's fields as the models read them: what a stored version holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fiches: dict[str, Fiche]
+    territoires: dict[str, Territoire]
+    regions: dict[str, Region]
+    glossaire: tuple[Terme, ...]
+    trees: dict[str, Arbre]
+    version: str
+    vocabulaire: tuple[Situation, ...]
+    warnings: tuple[Problem, ...]
+    lines: dict[str, tuple[str, int]]
+    redirects: dict[str, str]
 
 
-def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -> Catalog:
-    """Read every content file; raise ContentError listing all errors, or return the Catalog."""
+def load_catalog(
+    content_dir: Path | str, trees_dir: Path | str | None = None, files: ContentFiles | None = None
+) -> Catalog:
+    """Read every content file (from `files`, their bytes already read, when given); raise ContentError listing
+    all errors, or return the Catalog, whose `version` is the hash of the bytes it was made from."""
     content_dir = Path(content_dir)
+    if files is None:
+        files = read_content_files(content_dir, trees_dir)
     root = content_dir.parent
     problems: list[Problem] = []
     if not content_dir.is_dir():
@@ -122,23 +136,23 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
         )
 
     broken: set[str] = set()  # ids (file names) of fiches whose own file has errors
-    fiches, documents = _load_fiches(content_dir, root, problems, broken)
+    fiches, documents = _load_fiches(content_dir, root, problems, files, broken)
     redirects = _take_out_archived(fiches, documents, root, problems)
-    territoires = _load_places(content_dir / "territoires", Territoire, "departement", root, fiches, problems)
-    regions = _load_places(content_dir / "regions", Region, "region", root, fiches, problems)
-    glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
+    territoires = _load_places(content_dir / "territoires", Territoire, "departement", root, fiches, problems, files)
+    regions = _load_places(content_dir / "regions", Region, "region", root, fiches, problems, files)
+    glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems, files)
     _check_references(fiches, documents, root, problems)
     _check_reach(fiches, documents, root, problems)
     _check_points(fiches, documents, root, problems)
 
-    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root, broken)
+    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root, broken, files)
     problems.extend(tree_problems)
     if trees:
         problems.extend(check_texts_by_answers(trees, fiches, documents, root))
     # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone); an
     # address in a tree whose own file has errors is not checked (`broken`).
     vocabulaire = _load_vocabulaire(
-        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems, broken
+        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems, broken, files
     )
     problems.extend(_content_warnings(fiches, documents, root))
     # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
@@ -155,7 +169,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
         regions=MappingProxyType(dict(sorted(regions.items()))),
         glossaire=tuple(glossaire),
         trees=MappingProxyType(trees),
-        version=content_version(content_dir, Path(trees_dir) if trees_dir else None),
+        version=files.version,
         vocabulaire=tuple(vocabulaire),
         warnings=tuple(sorted(problems, key=lambda p: (p.file, p.line))),
         lines=MappingProxyType({fid: (relative(doc.path, root), 1) for fid, doc in documents.items()}),
@@ -210,37 +224,24 @@ def _moved(problem: Problem, redirects: dict[str, str]) -> Problem:
     )
 
 
-def content_version(content_dir: Path, trees_dir: Path | None, *, with_cases: bool = False) -> str:
-    """The hash of every content file's name and bytes: what the index and tables are keyed by. Cas types are
-    checks, not served content: they make a new version only `with_cases` (the preview, which checks them)."""
-    digest = hashlib.sha256()
-    for label, folder in (("content", content_dir), ("trees", trees_dir)):
-        if folder and folder.is_dir():
-            for path in sorted(folder.rglob("*.yaml")):
-                if path.name.endswith(".cas.yaml") and not with_cases:
-                    continue
-                try:
-                    data = path.read_bytes()
-                except FileNotFoundError:  # removed while we listed: the next look sees it gone
-                    continue
-                # Folder, name and length before the bytes: no two sets of files hash the same by moving bytes
-                # from one file to the next, or a file from content/ to trees/.
-                digest.update(f"{label}/{path.relative_to(folder)}\0{len(data)}\0".encode())
-                digest.update(data)
-    return digest.hexdigest()[:16]
-
-
 def _sort_key(title: str) -> str:
     return unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
 
 
-def _load_fiches(content_dir: Path, root: Path, problems: list[Problem], broken: set[str] | None = None):
+def _load_fiches(
+    content_dir: Path,
+    root: Path,
+    problems: list[Problem],
+    files: ContentFiles | None = None,
+    broken: set[str] | None = None,
+):
+    files = files or read_content_files(content_dir, None)
     fiches: dict[str, Fiche] = {}
     documents: dict[str, YamlDocument] = {}
     broken = set() if broken is None else broken
     for folder, kind in KIND_FOLDERS.items():
-        for path in sorted((content_dir / folder).glob("*.yaml")):
-            document = read_document(path, root, problems)
+        for path in files.listing(content_dir / folder):
+            document = read_document(path, root, problems, files)
             if document is None:
                 broken.add(path.stem)
                 continue
@@ -366,12 +367,18 @@ def _check_points(fiches: dict, documents: dict, root: Path, problems: list[Prob
 
 
 def _load_places(
-    folder: Path, model: type[Territoire] | type[Region], code_key: str, root: Path, fiches: dict, problems: list
+    folder: Path,
+    model: type[Territoire] | type[Region],
+    code_key: str,
+    root: Path,
+    fiches: dict,
+    problems: list,
+    files: ContentFiles,
 ) -> dict:
     """The territoire (one file a département) or région files of `folder`, keyed by their code."""
     loaded: dict = {}
-    for path in sorted(folder.glob("*.yaml")):
-        document = read_document(path, root, problems)
+    for path in files.listing(folder):
+        document = read_document(path, root, problems, files)
         if document is None:
             continue
         place = validate_document(model, document, document.data, root, problems)
@@ -402,18 +409,18 @@ def _load_places(
     return loaded
 
 
-def _load_optional(path: Path, model: type[BaseModel], root: Path, problems: list[Problem]):
+def _load_optional(path: Path, model: type[BaseModel], root: Path, problems: list[Problem], files: ContentFiles):
     """(document, validated model) of an optional single file (glossary, vocabulary), or (None, None)."""
-    if not path.exists():
+    if not files.exists(path):
         return None, None
-    document = read_document(path, root, problems)
+    document = read_document(path, root, problems, files)
     if document is None:
         return None, None
     return document, validate_document(model, document, document.data, root, problems)
 
 
-def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem]) -> list[Terme]:
-    document, glossaire = _load_optional(path, Glossaire, root, problems)
+def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem], files: ContentFiles) -> list[Terme]:
+    document, glossaire = _load_optional(path, Glossaire, root, problems, files)
     if glossaire is None:
         return []
     for index, terme in enumerate(glossaire.termes):
@@ -442,10 +449,16 @@ _SPLIT_START = re.compile(r"(?i)(?:de|du|des|et|d['’])(?:\s|$)|d['’]")
 
 
 def _load_vocabulaire(
-    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem], broken: set[str]
+    path: Path,
+    root: Path,
+    fiches: dict,
+    trees: dict | None,
+    problems: list[Problem],
+    broken: set[str],
+    files: ContentFiles,
 ) -> list[Situation]:
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
-    document, vocabulaire = _load_optional(path, Vocabulaire, root, problems)
+    document, vocabulaire = _load_optional(path, Vocabulaire, root, problems, files)
     if vocabulaire is None:
         return []
     owners: dict[tuple[str, ...], tuple[str, str]] = {}  # analysed word -> (its situation, the word as written)

@@ -58,16 +58,24 @@ def build_command(content_dir: Path, trees_dir: Path, archive: Path | None) -> N
     """Construire la version du contenu (catalogue vérifié, index de recherche, communes) que les workers ouvrent."""
     from portal.config import instance_dir, settings_from_env
     from portal.places import write_lookup
-    from portal.version import ensure_version, open_version
+    from portal.version import UnusableVersion, discard, ensure_version, open_version
 
     settings = settings_from_env(instance_dir(), secret=False)
     versions_dir, places = settings["VERSIONS_DIR"], settings["PLACES_DATA_DIR"]
     try:
         version = ensure_version(content_dir, trees_dir, versions_dir)
+        write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
+        try:
+            catalog = open_version(versions_dir, version, places).catalog
+        except UnusableVersion:  # stored but damaged: built again
+            discard(versions_dir, version)
+            version = ensure_version(content_dir, trees_dir, versions_dir)
+            catalog = open_version(versions_dir, version, places).catalog
     except ContentError as error:
         _exit_with(error, "rien n'a changé, la version servie reste la même.")
-    write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
-    catalog = open_version(versions_dir, version, places).catalog
+    except (OSError, UnusableVersion) as error:
+        click.echo(f"La version n'a pas pu être construite ou ouverte : {error}", err=True)
+        sys.exit(1)
     click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
     if archive is not None:
         from portal.release import checksum_path, pack

@@ -115,7 +115,8 @@ SETTINGS = (
         "instance/versions",
         "dossier des versions construites du contenu : catalogue vérifié, index de "
         "recherche, table des communes ; `portal build` et `portal publish` y écrivent, les workers y ouvrent "
-        "la version à servir",
+        "la version à servir ; il doit appartenir au compte du portail (ou à root) et n'être modifiable par aucun "
+        "autre, sinon il est refusé en entier",
     ),
     Setting(
         "PORTAL_PLACES_DATA_DIR",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from portal.annuaire_administration import COLUMNS as ANNUAIRE_COLUMNS
 from portal.annuaire_administration import annuaire_rows, is_annuaire
+from portal.atomic import write_atomically
 from portal.catalog import Catalog
 from portal.contact_rows import RowProblem, RowReader, map_header, missing_columns, rows_of
 from portal.diagnostics import relative
@@ -100,5 +101,4 @@ def plan_import(
 def write_changes(plan: ImportPlan) -> None:
     """Write every planned file (UTF-8, the folder made if needed)."""
     for change in plan.changes:
-        change.path.parent.mkdir(parents=True, exist_ok=True)
-        change.path.write_text(change.new, encoding="utf-8")
+        write_atomically(change.path, change.new)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from portal.atomic import write_atomically
 from portal.cli_options import content_option, places_option
 
 
@@ -98,7 +99,7 @@ def export_command(sortie: Path | None, content_dir: Path) -> None:
     if sortie is None:
         click.get_binary_stream("stdout").write(data)
         return
-    sortie.write_bytes(data)
+    write_atomically(sortie, data)
     click.echo(f"{len(entries)} contact(s) écrit(s) dans {sortie}.")
 
 

@@ -1,10 +1,13 @@
-"""Content problems: where (file, line, column, key path), what (a French sentence) and how to fix it."""
+"""Content problems: where (file, line, column, key path), what (a French sentence) and how to fix it; and the
+reason a start stops."""
 
 import difflib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from pydantic import BaseModel, ValidationError
 
@@ -330,3 +333,21 @@ def _inner_model(annotation) -> type[BaseModel] | None:
         if found:
             return found
     return None
+
+
+class CannotStart(SystemExit):
+    """The portal cannot start (no version to serve, no database): the reason in French on stderr, and exit code 4,
+    gunicorn's APP_LOAD_ERROR, which halts the server instead of restarting the worker twice a second forever."""
+
+    def __init__(self, reason: str):
+        super().__init__(4)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def cannot_start(reason: str) -> NoReturn:
+    """Stop the start: `reason` on stderr, then CannotStart."""
+    print(reason, file=sys.stderr, flush=True)
+    raise CannotStart(reason)

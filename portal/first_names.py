@@ -15,14 +15,13 @@ leaves out the few of those that are words of an ordinary report (« Rose », «
 """
 
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import threading
 from importlib import metadata
 from pathlib import Path
 
+from portal.atomic import write_atomically
 from portal.french_words import CACHE_DIR, DICTIONARY
 from portal.text import fold
 
@@ -102,11 +101,8 @@ def write_first_names(cache_dir: Path = CACHE_DIR, quiet: bool = False) -> Path:
     if child.returncode:
         raise RuntimeError(f"L'extraction des prénoms a échoué : {child.stderr.strip()[-300:]}")
     names = json.loads(child.stdout)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False, encoding="utf-8") as handle:
-        json.dump(names, handle, ensure_ascii=False)
-    os.chmod(handle.name, 0o644)  # workers may run as another user than the one who built it
-    os.replace(handle.name, cache)
+    # 0644: workers may run as another user than the one who built it; whole: another worker reads it
+    write_atomically(cache, json.dumps(names, ensure_ascii=False), 0o644)
     for old in cache_dir.glob("prenoms-*.json"):
         if old != cache:
             old.unlink(missing_ok=True)

@@ -9,16 +9,15 @@ bisection. A set of the words themselves would take 32 MB a worker.
 """
 
 import hashlib
-import os
 import subprocess
 import sys
-import tempfile
 import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
 from pathlib import Path
 
+from portal.atomic import write_atomically
 from portal.config import ROOT
 from portal.text import fold
 
@@ -86,11 +85,8 @@ def write_french_words(
         if not quiet:
             print("Liste des mots français : dépliage du dictionnaire (une fois, environ 30 s)…", file=sys.stderr)
         hashes = expand_dictionary(dictionary, reader)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False) as handle:
-            handle.write(hashes.tobytes())
-        os.chmod(handle.name, 0o644)  # workers may run as another user than the one who built it
-        os.replace(handle.name, cache)  # atomic: another worker reads a whole file or none
+        # 0644: workers may run as another user than the one who built it; whole: another worker reads it
+        write_atomically(cache, hashes.tobytes(), 0o644)
         for old in cache_dir.glob("mots-fr-*.bin"):
             if old != cache:
                 old.unlink(missing_ok=True)

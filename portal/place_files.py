@@ -16,6 +16,7 @@ import yaml
 
 from portal.models import ID_PATTERN, LocalContact, Region, Territoire
 from portal.schema import MODELINE
+from portal.yamlsource import YamlSyntaxError, compose_yaml, parse_yaml
 
 RESPONSABLE = "Équipe éditoriale du portail PDP"
 # kind (the folder) -> (model, key of the code, schema file)
@@ -28,6 +29,18 @@ _PLAIN_KEYS = {"acteur", "statut"}  # ids and fixed values are written bare, tex
 
 class PlaceFileError(Exception):
     """A place file whose layout the importer cannot change safely; the message is French."""
+
+
+def _read(text: str, compose: bool = False):
+    """`text` read within the loader's limits (no alias, no deep nesting: portal/yamlsource.py), as data or as
+    nodes; PlaceFileError (in French) when it cannot be read."""
+    try:
+        return compose_yaml(text) if compose else parse_yaml(text)
+    except YamlSyntaxError as error:
+        first = error.problems[0]
+        raise PlaceFileError(
+            f"le fichier ne se lit pas (ligne {first.line} : {first.message}) : corrigez-le d'abord (portal check)"
+        ) from None
 
 
 @dataclass
@@ -188,7 +201,7 @@ class _Layout:
 def _layout(text: str) -> _Layout:
     layout = _layout_spans(text)
     if layout.spans:
-        layout.contacts = [LocalContact.model_validate(item) for item in yaml.safe_load(text)["contacts"]]
+        layout.contacts = [LocalContact.model_validate(item) for item in _read(text)["contacts"]]
     return layout
 
 
@@ -211,13 +224,13 @@ def _scalar_ends(node: yaml.Node) -> list[int]:
 def _checked(kind: str, result: Upsert) -> Upsert:
     """The written text must read back as a valid file: a bug here must never reach the content."""
     model = KINDS[kind][0]
-    model.model_validate(yaml.safe_load(result.text))
+    model.model_validate(_read(result.text))
     return result
 
 
 def place_contacts(text: str | None) -> list[dict]:
     """The contacts of a territoire or région file as plain data (the file read as YAML, not validated)."""
-    data = yaml.safe_load(text) if text else None
+    data = _read(text) if text else None
     contacts = data.get("contacts") if isinstance(data, dict) else None
     return [item for item in contacts or [] if isinstance(item, dict)]
 
@@ -269,7 +282,7 @@ def _indented(lines: list[str], indent: int) -> list[str]:
 def _layout_spans(text: str) -> _Layout:
     """Where the contacts of `text` are, read from the YAML nodes only (no validation: a file with an invalid
     contact can still be edited from the form, whose check then says what is wrong)."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = _read(text, compose=True)
     node = next((value for key, value in (root.value if root else []) if key.value == "contacts"), None)
     if node is None:
         return _Layout([], [], 2, None)

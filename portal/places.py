@@ -9,13 +9,12 @@ Reading the package's 8.6 MB communes.json and building the lookup takes about 0
 import difflib
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.atomic import write_atomically
 from portal.text import clean, fold
 
 FORMAT_VERSION = "3"
@@ -247,11 +246,8 @@ def write_lookup(data_dir: str | Path, cache_dir: str | Path) -> Path:
     data_dir, cache_dir = Path(data_dir), Path(cache_dir)
     cache = cache_dir / f"places-{_dataset_key(data_dir)}.json"
     if not cache.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=cache_dir, delete=False, encoding="utf-8") as handle:
-            json.dump(build_lookup(data_dir), handle, ensure_ascii=False, separators=(",", ":"))
-        os.chmod(handle.name, 0o644)  # readable by the workers' account when an operator ran `portal build`
-        os.replace(handle.name, cache)  # atomic: another worker reads a whole file or none
+        lookup = json.dumps(build_lookup(data_dir), ensure_ascii=False, separators=(",", ":"))
+        write_atomically(cache, lookup, 0o644)  # readable by the workers' account when an operator ran `portal build`
     return cache
 
 

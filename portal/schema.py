@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from portal import models, trees
+from portal.atomic import write_atomically
 from portal.config import ROOT
 
 SCHEMA_DIR = ROOT / "schemas"
@@ -95,7 +96,7 @@ def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
     written = []
     for file_name, schema in all_schemas().items():
         path = folder / file_name
-        path.write_text(schema_text(schema), encoding="utf-8")
+        write_atomically(path, schema_text(schema))
         written.append(path)
     return written
 

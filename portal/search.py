@@ -47,6 +47,7 @@ from whoosh import index
 from whoosh.fields import KEYWORD, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from portal.atomic import write_atomically
 from portal.doctor_words import doctor_lexicon, duration_days, family_situations, general_situation
 from portal.french_words import french_words
 from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Situation, Terme
@@ -175,14 +176,14 @@ def write_index(folder: Path, catalog: "Catalog") -> None:
         docs.extend(postings)
         scores.extend(postings.values())
         offsets += len(postings)
-    (folder / "docs.bin").write_bytes(docs.tobytes())
-    (folder / "scores.bin").write_bytes(scores.tobytes())
+    write_atomically(folder / "docs.bin", docs.tobytes())
+    write_atomically(folder / "scores.bin", scores.tobytes())
     surface: dict[str, list[str]] = {}  # stem -> the folded words that have it, for highlighting
     for word in sorted(words):
         surface.setdefault(french_stem(word), []).append(word)
     meta = {"ids": [f.id for f in fiches], "headings": headings, "stems": stems, "words": words, "surface": surface}
     meta.update(bodies=bodies, folded_bodies=folded_bodies)
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    write_atomically(folder / "meta.json", json.dumps(meta, ensure_ascii=False))
 
     # Whoosh keeps the lexicon of unstemmed words; its automata find the words one typo away.
     lexicon = index.create_in(str(folder), Schema(words=KEYWORD))

@@ -7,80 +7,135 @@ thread of each process looks for changed content files every PORTAL_RELOAD_SECON
 served. In the editors' preview the same look runs before each request, so that a save shows at once.
 """
 
+import enum
 import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
 
-from portal.catalog import Catalog, content_version
-from portal.diagnostics import ContentError, Problem
+from portal.catalog import Catalog
+from portal.content_files import ContentFiles, read_content_files
+from portal.diagnostics import ContentError, Problem, cannot_start
 from portal.places import Places, Resolution
 from portal.search import SearchIndex
-from portal.version import ContentVersion, ensure_version, last_good, open_version
+from portal.version import (
+    ContentVersion,
+    UnusableVersion,
+    discard,
+    ensure_version,
+    fallbacks,
+    last_good,
+    open_version,
+)
 
 
 def install(app: Flask) -> None:
-    """Serve the version of the content files (built now if no process built it yet). Broken files: the last
-    good version is served if there is one; else the start stops with the problems in French (in dev mode, the
-    preview shows them until they are fixed)."""
-    if not refresh(app):
-        if app.config.get("SERVE_PUBLISHED"):
-            raise SystemExit(
-                f"Aucune version publiée ne s'ouvre dans {app.config['VERSIONS_DIR']} (PORTAL_SERVE_PUBLISHED=1) : "
-                "publiez-en une (portal publish ARCHIVE) puis relancez le portail."
-            )
-        served = last_good(app.config["VERSIONS_DIR"])
+    """Serve the version of the content files (built now if no process built it yet). Broken files, or a version
+    that does not open: the last good version is served (or, if it does not open either, the newest one that
+    does); else the start stops with the reason in French (in dev mode, the preview shows the problems until
+    they are fixed)."""
+    if refresh(app) is not Refresh.SERVED:
+        served = _open_fallback(app)
         if served:
-            try:
-                _serve(app, open_version(app.config["VERSIONS_DIR"], served, app.config["PLACES_DATA_DIR"]))
-            except OSError as error:
-                raise SystemExit(
-                    f"La dernière version valide ({served[:8]}) ne s'ouvre pas non plus : {error}"
-                ) from None
             print(f"La dernière version valide ({served[:8]}) est servie.", file=sys.stderr)
-        elif not app.config.get("DEV"):
-            raise SystemExit("Le contenu a des erreurs : corrigez-les (portal check) puis relancez le portail.")
+        elif not app.config.get("DEV") or not content_problems(app):
+            cannot_start(_why_nothing(app))
         else:
             print("Le contenu a des erreurs : l'aperçu les affiche jusqu'à leur correction.", file=sys.stderr)
     app.before_request(_pin)
 
 
-def refresh(app: Flask) -> bool:
-    """Serve the version of the files on disk if it is valid (True); else keep the served one and record why."""
+def _open_fallback(app: Flask) -> str | None:
+    """Serve the last good version, else the newest stored one that opens; its id, or None."""
     config = app.config
     try:
-        version = _wanted_version(config)
+        candidates = fallbacks(config["VERSIONS_DIR"])
+    except OSError as error:
+        app.extensions["portal_failure"] = str(error)
+        return None
+    for candidate in candidates:
+        try:
+            _serve(app, open_version(config["VERSIONS_DIR"], candidate, config["PLACES_DATA_DIR"]))
+        except UnusableVersion as error:
+            print(f"{error} : elle n'est pas servie.", file=sys.stderr)
+            app.extensions["portal_failure"] = str(error)
+            continue
+        return candidate
+    return None
+
+
+def _why_nothing(app: Flask) -> str:
+    if app.config.get("SERVE_PUBLISHED"):
+        return (
+            f"Aucune version publiée ne s'ouvre dans {app.config['VERSIONS_DIR']} (PORTAL_SERVE_PUBLISHED=1) : "
+            "publiez-en une (portal publish ARCHIVE) puis relancez le portail."
+        )
+    if content_problems(app):
+        return "Le contenu a des erreurs : corrigez-les (portal check) puis relancez le portail."
+    failure = app.extensions.get("portal_failure") or "aucune version valide n'est enregistrée"
+    return f"Le portail ne démarre pas : {failure}."
+
+
+class Refresh(enum.Enum):
+    """What a look at the files gave: their version served, broken files (kept until they change), or a failure
+    to build or open (tried again at the next look)."""
+
+    SERVED = "servie"
+    BROKEN = "contenu invalide"
+    FAILED = "échec"
+
+    def __bool__(self) -> bool:
+        return self is Refresh.SERVED
+
+
+def refresh(app: Flask, files: ContentFiles | None = None) -> Refresh:
+    """Serve the version of the files on disk (or of `files`, already read) if it is valid; else keep the served
+    one and record why."""
+    config = app.config
+    try:
+        version = _wanted_version(config, files)
         served = app.extensions.get("portal_version")
         if served is None or served.id != version:
-            _serve(app, open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"]))
+            try:
+                opened = open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"])
+            except UnusableVersion:
+                discard(config["VERSIONS_DIR"], version)  # built again at the next look
+                raise
+            _serve(app, opened)
             if served is not None:
                 print(f"Contenu rechargé : version {version[:8]}.", file=sys.stderr)
-    except OSError as error:  # disk full, a folder that cannot be written or read: the served version stays
+    except (OSError, UnusableVersion) as error:  # disk full, a folder refused, a version that does not open
+        app.extensions["portal_failure"] = str(error)
         print(f"La version du contenu n'a pas pu être construite ou ouverte ({error}) : {_kept(app)}.", file=sys.stderr)
-        return False
+        return Refresh.FAILED
     except ContentError as error:
         app.extensions["portal_problems"] = tuple(error.problems)
         for problem in error.errors:
             print(problem, file=sys.stderr)
         print(f"Contenu invalide ({len(error.errors)} erreur(s)) : {_kept(app)}.", file=sys.stderr)
-        return False
+        return Refresh.BROKEN
+    except Exception as error:  # noqa: BLE001 — a fault of the loader itself: the served version stays all the same
+        app.extensions["portal_failure"] = f"erreur inattendue ({type(error).__name__})"
+        traceback.print_exc(file=sys.stderr)
+        print(f"La version du contenu n'a pas pu être construite (erreur inattendue) : {_kept(app)}.", file=sys.stderr)
+        return Refresh.FAILED
     app.extensions["portal_problems"] = ()
-    return True
+    return Refresh.SERVED
 
 
-def _wanted_version(config) -> str:
+def _wanted_version(config, files: ContentFiles | None = None) -> str:
     """The published version (PORTAL_SERVE_PUBLISHED: one build for every node, no content read here), else the
-    version of the files on disk, built if needed."""
+    version of the files on disk (or of `files`, already read), built if needed."""
     if config.get("SERVE_PUBLISHED"):
         published = last_good(config["VERSIONS_DIR"])
         if published is None:
             raise OSError("aucune version publiée (portal publish)")
         return published
-    return ensure_version(config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"])
+    return ensure_version(config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"], files)
 
 
 def _kept(app: Flask) -> str:
@@ -128,12 +183,6 @@ def content_problems(app: Flask) -> tuple[Problem, ...]:
     return app.extensions.get("portal_problems", ())
 
 
-def content_fingerprint(content_dir: str | Path, trees_dir: str | Path | None) -> str:
-    """The hash of every content file's name and bytes, cas types included. Not times and sizes: a file system
-    that stamps times by the second, or an edit that keeps the size, would hide a save made in the same second."""
-    return content_version(Path(content_dir), Path(trees_dir) if trees_dir else None, with_cases=True)
-
-
 class ContentWatcher:
     """Looks at the content files at most every `interval` seconds and serves their new version on change.
 
@@ -142,7 +191,7 @@ class ContentWatcher:
 
     def __init__(self, app: Flask, interval: float, clock: Callable[[], float] = time.monotonic):
         self.app, self.interval, self.clock = app, interval, clock
-        self.fingerprint = self._fingerprint()
+        self.fingerprint = self._look_at()[0]
         self.checked_at = clock()
         self._lock = threading.Lock()
         self._thread_pid: int | None = None
@@ -158,23 +207,27 @@ class ContentWatcher:
             return False
         try:
             self.checked_at = self.clock()
-            fingerprint = self._fingerprint()
+            fingerprint, files = self._look_at()
             if fingerprint == self.fingerprint:
                 return False
-            refresh(self.app)
+            outcome = refresh(self.app, files)
             # Only now: a page served meanwhile from the old content carries the old fingerprint, so the
-            # preview sees the change when it polls.
-            self.fingerprint = fingerprint
+            # preview sees the change when it polls. After a failure (a full disk, a version that did not
+            # open), the next look tries again: a worker never stays on old content until the next edit.
+            if outcome is not Refresh.FAILED:
+                self.fingerprint = fingerprint
             return True
         finally:
             self._lock.release()
 
-    def _fingerprint(self) -> str:
-        """What changes when there is a new version to serve: the content files, or the published version."""
+    def _look_at(self) -> tuple[str, ContentFiles | None]:
+        """What changes when there is a new version to serve: the published version, or the content files (read
+        as the loader reads them: the version built is named from these very bytes, which are passed on)."""
         config = self.app.config
         if config.get("SERVE_PUBLISHED"):
-            return last_good(config["VERSIONS_DIR"]) or ""
-        return content_fingerprint(config["CONTENT_DIR"], config["TREES_DIR"])
+            return last_good(config["VERSIONS_DIR"]) or "", None
+        files = read_content_files(config["CONTENT_DIR"], config["TREES_DIR"])
+        return files.version, files
 
     def run_in_background(self) -> None:
         """Start this process's watcher thread unless it runs (called at each request: a server that forks its

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from portal.config import private_file
+from portal.diagnostics import cannot_start
 
 
 def init_app(app: Flask) -> None:
@@ -36,11 +37,9 @@ def prepare(engine: Engine, migrate: bool = True) -> None:
             current = current_revision(connection)
     except OperationalError as error:
         reason = str(error.orig or error).strip().splitlines()[0]
-        raise SystemExit(
-            f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne."
-        ) from None
+        cannot_start(f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne.")
     if current != head_revision():
-        raise SystemExit(
+        cannot_start(
             f"La base {where} est à la révision {current or 'aucune'}, ce code attend {head_revision()} : "
             "lancez d'abord `portal migrer` (les démarrages ne migrent pas : PORTAL_MIGRATE_ON_START=0)."
         )

@@ -11,7 +11,6 @@ and nothing is written. A change to another contact of the same file is not a co
 import difflib
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from portal.atomic import write_atomically
 from portal.catalog import load_catalog
 from portal.config import exclusive_lock
 from portal.diagnostics import ContentError, Problem
@@ -192,36 +192,12 @@ def check_file(content_dir: Path, trees_dir: Path | None, ref: PlaceRef, text: s
         shutil.copytree(content_dir, copy, ignore=shutil.ignore_patterns(".git"))
         target = ref.path(copy)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_atomically(target, text)
         try:
             load_catalog(copy, trees_dir)
         except ContentError as error:
             return [p for p in error.errors if p.file == ref.shown]
     return []
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `path` whole or not at all: a reader (a worker, git) sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, draft = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(draft, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(draft, 0o644)
-        os.replace(draft, path)
-    except BaseException:
-        Path(draft).unlink(missing_ok=True)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
 
 
 def save(

@@ -4,7 +4,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.content_files import check_reference, read_document, validate_document
+from portal.content_files import ContentFiles, check_reference, read_content_files, read_document, validate_document
 from portal.diagnostics import Problem, nearest, problem_at, relative
 from portal.models import MAX_NOW, Arbre, CasTypes
 from portal.treegraph import tree_mermaid
@@ -26,9 +26,14 @@ class Path_:
 
 
 def load_trees(
-    trees_dir: Path | None, fiches: dict, root: Path, broken: set[str] | None = None
+    trees_dir: Path | None,
+    fiches: dict,
+    root: Path,
+    broken: set[str] | None = None,
+    files: ContentFiles | None = None,
 ) -> tuple[dict[str, Arbre], list[Problem]]:
-    """Return (trees by id, problems): every tree validated and proved sound, its cas types run.
+    """Return (trees by id, problems): every tree validated and proved sound, its cas types run (the bytes from
+    `files` when given, else read now).
 
     `broken` holds the ids of the fiches whose own file has errors (they are not in `fiches`): a tree that names
     one is kept, so that what refers to the tree is checked against it, and the id of a tree file that cannot be
@@ -38,9 +43,11 @@ def load_trees(
     trees: dict[str, Arbre] = {}
     if trees_dir is None or not trees_dir.is_dir():
         return trees, problems
-    for path in sorted(trees_dir.glob("*.yaml")):
+    if files is None:
+        files = read_content_files(None, trees_dir)
+    for path in files.listing(trees_dir):
         if path.name.endswith(CASES_SUFFIX):
-            if not path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".yaml").exists():
+            if not files.exists(path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".yaml")):
                 problems.append(
                     Problem(
                         relative(path, root),
@@ -52,7 +59,7 @@ def load_trees(
                     )
                 )
             continue
-        document = read_document(path, root, problems)
+        document = read_document(path, root, problems, files)
         if document is None:
             broken.add(path.stem)
             continue
@@ -72,7 +79,7 @@ def load_trees(
             broken.add(tree.id)
             continue
         trees[tree.id] = tree
-        problems.extend(_check_cases(tree, path.with_name(path.stem + CASES_SUFFIX), fiches, root))
+        problems.extend(_check_cases(tree, path.with_name(path.stem + CASES_SUFFIX), fiches, root, files))
     if trees:
         problems.extend(_unreached_dispositifs(trees, fiches, trees_dir, root))
     return trees, problems
@@ -359,10 +366,10 @@ def _check_coverage(tree: Arbre, paths: list[Path_], error) -> None:
             )
 
 
-def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Problem]:
+def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path, files: ContentFiles) -> list[Problem]:
     problems: list[Problem] = []
     first_question = tree.noeuds[tree.debut].question
-    if not path.exists():
+    if not files.exists(path):
         return [
             Problem(
                 relative(path, root),
@@ -374,7 +381,7 @@ def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Prob
                 WARNING,
             )
         ]
-    document = read_document(path, root, problems)
+    document = read_document(path, root, problems, files)
     cases = validate_document(CasTypes, document, document.data, root, problems) if document else None
     if cases is None:
         return problems

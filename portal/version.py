@@ -1,20 +1,23 @@
 """One content version: everything served from the content files, built once, stored, opened without YAML.
 
 A version is stored in its own folder of the versions folder (PORTAL_VERSIONS_DIR), named by the hash of the
-content files and of the code that reads them:
+bytes the loader read (cas types included) and of the code that reads them:
 
     versions/
-      3d820e2d4d8144bd-5f0c2a91/   the catalog (pickled, already validated) and the search index
+      3d820e2d4d8144bd-5f0c2a91/   the search index, then the catalog (JSON through the models, validated again
+                                   when opened: data, never code)
       places-<dataset>.json        the communes lookup (a function of the official dataset, not of the content)
       current-5f0c2a91             the last version this code built without errors: served when the files are broken
-      build.lock                   one build at a time among the processes sharing the folder
+      build.lock                   one build at a time among the processes sharing the folder (0600: nobody else
+                                   can open it, so nobody else can hold it)
 
-A folder appears whole or not at all (built under a temporary name, then renamed); it never changes after.
+A folder appears whole or not at all (written, synced to disk, the catalog last, then renamed); it never changes
+after. The versions folder, and each version in it, must belong to the portal's account (or root) and be
+writable by nobody else: otherwise it is refused whole, before anything in it is read.
 """
 
 import hashlib
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -26,14 +29,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from portal.catalog import Catalog, content_version, load_catalog
+from portal.atomic import sync_folder, sync_tree, write_atomically
+from portal.catalog import Catalog, load_catalog
 from portal.config import ROOT, exclusive_lock
+from portal.content_files import ContentFiles, read_content_files
 from portal.places import Places, load_places
 from portal.search import SearchIndex, write_index
 
-CATALOG_FILE = "catalog.pickle"
+CATALOG_FILE = "catalog.json"
 CURRENT_PREFIX = "current-"  # one pointer per code stamp: code never falls back on a version other code stored
 KEPT = 3  # versions kept besides the current one: a worker may still serve an older one until it swaps
+LOCK_FILE = "build.lock"
+
+
+class UnusableVersion(Exception):
+    """A stored version that cannot be opened (truncated, corrupt, missing, invalid): never served, never a crash."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,13 +57,15 @@ class ContentVersion:
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def derived(self, name: str, make: Callable[[], Any]) -> Any:
-        """What a page computes from the version alone (the coverage table, the data·inclusion lists), made
-        once and dropped with the version."""
+    def derived(self, name: str, make: Callable[[], Any], valid_for: Any = None) -> Any:
+        """What a page computes from the version alone (the coverage table, the data·inclusion lists), made once
+        and dropped with the version. `valid_for`: what else it depends on (the day): another value replaces it,
+        so one `name` holds one value whatever the requests ask."""
         with self._lock:
-            if name not in self._derived:
-                self._derived[name] = make()
-            return self._derived[name]
+            kept = self._derived.get(name)
+            if kept is None or kept[0] != valid_for:
+                kept = self._derived[name] = (valid_for, make())
+            return kept[1]
 
     def fiche_ids(self, kind: str | None = None, etape: str | None = None, public: str | None = None) -> set[str]:
         """Ids of the fiches matching every given filter (all fiches when none is given)."""
@@ -62,12 +74,13 @@ class ContentVersion:
 
 @cache
 def code_stamp() -> str:
-    """The hash of the code, templates and static files and of the libraries' versions: a stored catalog is
-    pickled Python objects, readable only by the code that wrote it; a page's ETag must change with the code."""
+    """The hash of the code, templates and static files and of the versions of Python (major.minor: nodes on two
+    patch releases agree, see issue 21) and of the libraries: a stored version is read by the code that wrote it,
+    and a page's ETag must change with the code."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(sys.version.encode())
-    for package in ("pydantic", "whoosh-reloaded", "flask", "jinja2"):
+    digest = hashlib.sha256(f"python {sys.version_info.major}.{sys.version_info.minor}".encode())
+    for package in ("pydantic", "pyyaml", "whoosh-reloaded", "flask", "jinja2"):
         digest.update(f"{package}={version(package)}".encode())
     for folder in (ROOT / "portal", ROOT / "templates", ROOT / "static"):
         for path in sorted(folder.rglob("*")):
@@ -77,16 +90,28 @@ def code_stamp() -> str:
     return digest.hexdigest()[:8]
 
 
-def version_id(content_dir: str | Path, trees_dir: str | Path | None) -> str:
-    """The name of the version the files on disk would make (hashing them, no parsing: 4 ms on the real content)."""
-    return f"{content_version(Path(content_dir), Path(trees_dir) if trees_dir else None)}-{code_stamp()}"
+def version_name(files: ContentFiles) -> str:
+    """The name of the version made from `files`: the hash of their bytes and the code stamp."""
+    return f"{files.version}-{code_stamp()}"
 
 
 @contextmanager
 def build_lock(versions_dir: Path) -> Iterator[None]:
-    """One build at a time among the processes sharing `versions_dir` (workers starting together, `portal build`)."""
-    versions_dir.mkdir(parents=True, exist_ok=True)
-    with exclusive_lock(versions_dir / "build.lock", 0o644):  # workers lock what an operator's build created
+    """One build at a time among the processes sharing `versions_dir` (workers starting together, `portal build`).
+    The lock file is the portal account's, 0600: another account cannot open it, so cannot hold every start."""
+    path = versions_dir / LOCK_FILE
+    try:
+        created = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o600)  # a lock file of an older release (0644): closed to others from now on
+    else:
+        owner = versions_dir.stat().st_uid
+        if os.getuid() == 0 and owner != 0:  # root's `portal build`: the workers' account must lock it too
+            os.fchown(created, owner, -1)
+        os.fchmod(created, 0o600)
+        os.close(created)
+    with exclusive_lock(path, 0o600):
         yield
 
 
@@ -94,21 +119,25 @@ def is_stored(versions_dir: Path, version: str) -> bool:
     return (versions_dir / version / CATALOG_FILE).exists()
 
 
-def ensure_version(content_dir: str | Path, trees_dir: str | Path | None, versions_dir: str | Path) -> str:
-    """The id of the stored version of the files on disk, built first if needed (ContentError, in French, when
-    they are broken). Another process building the same files at the same time builds it only once. The communes
-    lookup is written when a process first opens a version (load_places), once per dataset."""
+def ensure_version(
+    content_dir: str | Path, trees_dir: str | Path | None, versions_dir: str | Path, files: ContentFiles | None = None
+) -> str:
+    """The id of the stored version of the files on disk (or of `files`, their bytes already read), built first
+    if needed (ContentError, in French, when they are broken). Another process building the same files at the
+    same time builds it only once. The version is named from the bytes the loader parses: a file saved meanwhile
+    makes the next version, never this one. The communes lookup is written when a process first opens a version
+    (load_places), once per dataset."""
     versions_dir = Path(versions_dir)
-    wanted = version_id(content_dir, trees_dir)
+    if not versions_dir.exists():
+        versions_dir.mkdir(parents=True, exist_ok=True)
+        versions_dir.chmod(0o755)  # whatever the umask (002 gives 0775, which check_versions_folder refuses)
+    check_versions_folder(versions_dir)
+    files = files or read_content_files(content_dir, trees_dir)
+    wanted = version_name(files)
     if not is_stored(versions_dir, wanted):
         with build_lock(versions_dir):
             if not is_stored(versions_dir, wanted):
-                catalog = load_catalog(content_dir, trees_dir)
-                # Saved while we read: the folder takes the name of what was read, the next look sees the rest
-                # (what was read may be a version already stored: it is kept as it is).
-                wanted = f"{catalog.version}-{code_stamp()}"
-                if not is_stored(versions_dir, wanted):
-                    _store(versions_dir, wanted, catalog)
+                _store(versions_dir, wanted, load_catalog(content_dir, trees_dir, files))
             _publish(versions_dir, wanted)
             _prune(versions_dir)
     elif last_good(versions_dir) != wanted:
@@ -121,25 +150,24 @@ def _store(versions_dir: Path, version: str, catalog: Catalog) -> None:
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=versions_dir))
     try:
         write_index(building / "search", catalog)
-        (building / CATALOG_FILE).write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        sync_tree(building / "search")
+        # The catalog last: a folder holding it holds everything (is_stored).
+        write_atomically(building / CATALOG_FILE, catalog.to_json(), 0o644)
         # Readable by the workers' account when another one (an operator, root) ran `portal build`; writable
-        # by its owner only: open_version refuses a catalog others could have changed.
+        # by its owner only: open_version refuses a version others could have changed.
         for path in (building, *building.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
-        if (versions_dir / version).exists():  # an incomplete folder (a build killed before it was renamed)
+        if (versions_dir / version).exists():  # an unusable folder (see discard)
             shutil.rmtree(versions_dir / version)
         os.rename(building, versions_dir / version)  # atomic: readers see no version or a whole one
+        sync_folder(versions_dir)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
 
 
 def _publish(versions_dir: Path, version: str) -> None:
-    pointer = versions_dir / f"{CURRENT_PREFIX}{code_stamp()}"
-    draft = versions_dir / f".{pointer.name}.{os.getpid()}"
-    draft.write_text(version + "\n")
-    draft.chmod(0o644)
-    os.replace(draft, pointer)
+    write_atomically(versions_dir / f"{CURRENT_PREFIX}{code_stamp()}", version + "\n", 0o644)
     os.utime(versions_dir / version)  # served again: the last to be pruned, however old it is
 
 
@@ -147,9 +175,22 @@ def last_good(versions_dir: str | Path) -> str | None:
     """The last version this code built without errors, if it is still stored."""
     try:
         version = (Path(versions_dir) / f"{CURRENT_PREFIX}{code_stamp()}").read_text().strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, UnicodeDecodeError):
         return None
-    return version if is_stored(Path(versions_dir), version) else None
+    return version if version and is_stored(Path(versions_dir), version) else None
+
+
+def fallbacks(versions_dir: str | Path) -> list[str]:
+    """The versions this code stored, the last good one first, then the newest: each was valid when built."""
+    versions_dir = Path(versions_dir)
+    current = last_good(versions_dir)
+    others = [
+        p
+        for p in versions_dir.iterdir()
+        if p.name.endswith(f"-{code_stamp()}") and p.name != current and is_stored(versions_dir, p.name)
+    ]
+    others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return ([current] if current else []) + [p.name for p in others]
 
 
 def _prune(versions_dir: Path) -> None:
@@ -160,26 +201,54 @@ def _prune(versions_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def discard(versions_dir: str | Path, version: str) -> None:
+    """Remove an unusable version of this account, so that the next look builds it again."""
+    versions_dir = Path(versions_dir)
+    with build_lock(versions_dir):
+        folder = versions_dir / version
+        if folder.is_dir() and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def open_version(versions_dir: str | Path, version: str, places_data_dir: str | Path) -> ContentVersion:
-    """The stored `version`, ready to serve: no YAML read, no check run again."""
+    """The stored `version`, ready to serve: no YAML read, no check run again. UnusableVersion (in French) when
+    it cannot be opened, whatever the reason: a refused folder, a truncated or corrupt file, a missing one."""
     folder = Path(versions_dir) / version
-    _check_owner(folder / CATALOG_FILE)
-    catalog = pickle.loads((folder / CATALOG_FILE).read_bytes())  # written by this code (see code_stamp)
-    return ContentVersion(
-        id=version,
-        catalog=catalog,
-        search=SearchIndex(folder / "search", catalog),
-        places=load_places(places_data_dir, versions_dir),
-    )
+    try:
+        check_versions_folder(Path(versions_dir))  # before any file is read: Whoosh's table of contents is a pickle
+        catalog = Catalog.from_json((folder / CATALOG_FILE).read_bytes())
+        if f"{catalog.version}-{code_stamp()}" != version:
+            raise ValueError(f"le catalogue est celui de la version {catalog.version}")
+        search = SearchIndex(folder / "search", catalog)
+        places = load_places(places_data_dir, versions_dir)
+    except Exception as error:  # noqa: BLE001 — a version that does not open is not served, the start goes on
+        raise UnusableVersion(f"la version {version[:8]} est inutilisable : {_reason(error)}") from error
+    return ContentVersion(id=version, catalog=catalog, search=search, places=places)
 
 
-def _check_owner(path: Path) -> None:
-    """A stored catalog is Python objects, run as they load: it must be written by this account or root, and by
-    nobody else (PORTAL_VERSIONS_DIR pointed at a shared folder would otherwise let anyone run code here)."""
-    for checked in (path, path.parent):
-        info = checked.stat()
-        if info.st_uid not in (os.getuid(), 0) or info.st_mode & 0o022:
-            raise PermissionError(
-                f"{checked} appartient à un autre compte ou d'autres peuvent y écrire : version refusée "
-                "(PORTAL_VERSIONS_DIR doit être un dossier du seul compte du portail)"
+def _reason(error: Exception) -> str:
+    if isinstance(error, PermissionError) and error.filename is None:
+        return str(error)  # ours, in French (check_versions_folder)
+    if isinstance(error, OSError):
+        return f"{error.strerror or error} ({error.filename})" if error.filename else str(error)
+    return f"{type(error).__name__} : {str(error).splitlines()[0] if str(error) else ''}"
+
+
+def check_versions_folder(folder: Path) -> None:
+    """Refuse `folder` and everything in it unless it belongs to this account (or root) and nobody else can write
+    it: in a versions folder others can write, they would choose the text served or the communes table. Links
+    are refused too (a link's own mode lets everybody write)."""
+    for checked, info in ((folder, folder.stat()), *((path, path.lstat()) for path in folder.rglob("*"))):
+        if info.st_uid not in (os.getuid(), 0):
+            why, fix = "appartient à un autre compte", "videz-le ou choisissez-en un autre"
+        elif info.st_mode & 0o022:
+            why, fix = (
+                "peut être modifié par d'autres comptes",
+                f"si personne d'autre n'y a écrit : chmod -R go-w {folder}",
             )
+        else:
+            continue
+        raise PermissionError(
+            f"{checked} {why} : dossier des versions refusé en entier (PORTAL_VERSIONS_DIR doit être un dossier "
+            f"du seul compte du portail, que personne d'autre ne peut modifier ; {fix})"
+        )

@@ -111,18 +111,32 @@ def _french(problem: str) -> str:
     return f"le YAML n'est pas valide ; vérifiez l'indentation et les guillemets (détail technique : {problem.strip()})"
 
 
-def load_yaml(path: Path) -> YamlDocument:
-    """Parse `path`; raise YamlSyntaxError (in French) listing every problem found when it is not valid YAML."""
+MAX_BYTES = 1_000_000  # a fiche is a few kB, the largest tree 60 kB: more is a mistake (or an attack)
+MAX_DEPTH = 40  # keys within keys: the deepest content file has 5 levels
+
+_RESOLVER = yaml.resolver.Resolver()  # PyYAML's safe tags: dates, numbers, booleans as YAML 1.1 reads them
+
+
+def load_yaml(path: Path, data: bytes | None = None) -> YamlDocument:
+    """Parse `path` (or `data`, its bytes already read); raise YamlSyntaxError (in French) listing every problem
+    found when it is not valid YAML, or is more than the portal reads: too large, too deep, or with aliases."""
+    if data is None:
+        data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        message = f"le fichier fait plus de {MAX_BYTES // 1000} ko, ce qu'aucune fiche ne fait"
+        raise YamlSyntaxError([SyntaxProblem(1, 1, f"{message} ; découpez-le ou retirez ce qui n'est pas du contenu")])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise YamlSyntaxError(
             [SyntaxProblem(1, 1, "le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8")]
         ) from error
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = _compose(text)
     except yaml.YAMLError as error:
         raise YamlSyntaxError(syntax_problems(text, _problem(error, text.splitlines()))) from error
+    except _Refused as refused:
+        raise YamlSyntaxError([refused.problem]) from None
     document = YamlDocument(path=path, data=None)
     problems: list[SyntaxProblem] = []
     if node is not None:
@@ -131,6 +145,93 @@ def load_yaml(path: Path) -> YamlDocument:
     if problems:
         raise YamlSyntaxError(problems)
     return document
+
+
+def parse_yaml(text: str) -> object:
+    """The data of `text` read as the loader reads a content file (what it refuses, refused the same way:
+    YamlSyntaxError): for code that reads a content file outside the catalog (the territory editor, the import)."""
+    return load_yaml(Path("texte.yaml"), text.encode("utf-8")).data
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The nodes of `text`, within the loader's limits (size, depth, no alias); YamlSyntaxError otherwise."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        parse_yaml(text)  # raises the loader's own problem
+    try:
+        return _compose(text)
+    except yaml.YAMLError as error:
+        raise YamlSyntaxError([_problem(error, text.splitlines())]) from error
+    except _Refused as refused:
+        raise YamlSyntaxError([refused.problem]) from None
+
+
+class _Refused(Exception):
+    """Valid YAML that the portal does not read (an alias, nesting too deep)."""
+
+    def __init__(self, mark: yaml.Mark, message: str):
+        super().__init__(message)
+        self.problem = SyntaxProblem(mark.line + 1, mark.column + 1, message)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of `text`, built from libyaml's events without recursion (its own composer overflows the C
+    stack on a deep file) and without aliases (a few lines of them expand into gigabytes): both are refused."""
+    parents: list[tuple[yaml.Node, list]] = []  # open collections, with their items so far
+    root: yaml.Node | None = None
+    documents, anchors = 0, set()
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", event.start_mark
+                )
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:  # a value that starts with « * » by mistake, said as libyaml says it
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            raise _Refused(
+                event.start_mark,
+                f"un alias YAML (*{event.anchor}) reprend une autre valeur : le portail ne les lit pas ; "
+                "recopiez la valeur",
+            )
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            node, items = parents.pop()
+            node.value = (
+                items if isinstance(node, yaml.SequenceNode) else list(zip(items[::2], items[1::2], strict=True))
+            )
+            node.end_mark = event.end_mark
+            continue
+        if isinstance(event, yaml.ScalarEvent):
+            tag = (
+                event.tag
+                if event.tag not in (None, "!")
+                else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            )
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(parents) >= MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    f"les valeurs s'imbriquent sur plus de {MAX_DEPTH} niveaux : le portail ne lit pas un fichier "
+                    "aussi profond ; vérifiez les crochets et l'indentation",
+                )
+            kind = yaml.MappingNode if isinstance(event, yaml.MappingStartEvent) else yaml.SequenceNode
+            tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(kind, None, event.implicit)
+            node = kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
+        else:  # stream and document ends
+            continue
+        if event.anchor:
+            anchors.add(event.anchor)
+        if parents:
+            parents[-1][1].append(node)
+        else:
+            root = node
+        if isinstance(node, yaml.CollectionNode):
+            parents.append((node, []))
+    return root
 
 
 def _problem(error: yaml.YAMLError, lines: list[str]) -> SyntaxProblem:
@@ -153,9 +254,11 @@ def _problem(error: yaml.YAMLError, lines: list[str]) -> SyntaxProblem:
 def _parse_problem(lines: list[str], start: int, end: int) -> SyntaxProblem | None:
     """The problem of lines[start:end] parsed alone (earlier lines left blank, so lines and columns hold)."""
     try:
-        yaml.compose("\n" * start + "".join(lines[start:end]), Loader=_LOADER)
+        _compose("\n" * start + "".join(lines[start:end]))
     except yaml.YAMLError as error:
         return _problem(error, lines)
+    except _Refused as refused:
+        return refused.problem
     return None
 
 
@@ -250,6 +353,11 @@ def _scalar(node: yaml.Node, problems: list[SyntaxProblem], constructor: yaml.co
         return None
     try:
         return constructor.construct_object(node)
+    except yaml.YAMLError:  # an explicit tag (« !!python/... ») that safe YAML does not build
+        problems.append(
+            SyntaxProblem(line, column, f"l'étiquette « {node.tag} » n'est pas lue par le portail ; retirez-la")
+        )
+        return None
     except ValueError:
         problems.append(
             SyntaxProblem(line, column, f"la valeur « {node.value} » n'est pas une date possible ; écrivez AAAA-MM-JJ")

@@ -114,3 +114,24 @@ def test_http_and_https_pages_have_their_own_etag(client):
 def test_if_none_match_star_is_no_shortcut(client):
     assert client.get("/fiches/nexiste-pas", headers={"If-None-Match": "*"}).status_code == 404
     assert client.get("/fiches/crpe", headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_a_cache_full_of_tiny_pages_holds_no_more_memory_than_its_budget():
+    import hashlib
+    import tracemalloc
+
+    from portal.web.caching import Page, PageCache
+
+    budget = 2_000_000
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache = PageCache(budget)
+        for n in range(100_000):  # 404 pages, short fragments: a few bytes of body each
+            etag = hashlib.blake2b(str(n).encode(), digest_size=12).hexdigest()
+            cache.put(etag, Page(b"<p>%d</p>" % n, "text/html".join(("", "")), ()))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(cache._pages) > 1000  # tiny pages are kept…
+    assert held <= budget * 1.1  # …within the budget (counting the bodies alone, it held 29 times as much)

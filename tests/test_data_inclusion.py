@@ -276,3 +276,27 @@ def test_a_page_that_cannot_be_read_is_refused_in_french(fixture_client, query):
     response = fixture_client.get(SERVICES, query_string=query)
     assert response.status_code == 400
     assert "Le paramètre" in response.get_json()["message"]
+
+
+def test_the_lists_are_kept_once_per_version_whatever_the_host_and_the_day(tmp_path, monkeypatch):
+    import datetime
+
+    import portal.web.data_inclusion
+
+    client = _client(_test_content(tmp_path, {}), tmp_path)
+    version = client.application.extensions["portal_version"]
+    kept = lambda: [key for key in version._derived if key.startswith("data-inclusion")]  # noqa: E731
+    for host in ("localhost", "127.0.0.1"):
+        [item, *_] = client.get("/api/data-inclusion/services", headers={"Host": host}).get_json()["items"]
+        assert item["lien_source"].startswith(f"http://{host}/fiches/")  # each host reads its own links
+    assert len(kept()) == 1  # one copy, not one per Host (a wildcard host made it grow without bound)
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.today() + datetime.timedelta(days=1)
+
+    monkeypatch.setattr(portal.web.data_inclusion, "date", Tomorrow)
+    first = version._derived["data-inclusion"]
+    assert client.get("/api/data-inclusion/structures").status_code == 200
+    assert len(kept()) == 1 and version._derived["data-inclusion"] is not first  # yesterday's lists dropped

@@ -11,7 +11,7 @@ from pathlib import Path
 from apps import edit
 
 from bench.http_load import Server
-from portal.catalog import content_version
+from portal.content_files import read_content_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LISTED = "/api/fiches?etape=reprise"
@@ -24,7 +24,7 @@ def test_reload_under_load_serves_whole_versions_only(tmp_path):
     server = Server(content, trees, workers=2)
     server.env["PORTAL_RELOAD_SECONDS"] = "0.2"
     server.env["PORTAL_PAGE_CACHE_MB"] = "0"
-    first = content_version(content, trees)
+    first = read_content_files(content, trees).version
     answers: list[tuple[int, str | None, bool]] = []  # status, version named by the answer, essai-encadre listed
     stop = threading.Event()
 
@@ -46,7 +46,7 @@ def test_reload_under_load_serves_whole_versions_only(tmp_path):
         time.sleep(1)
         fiche = content / "dispositifs" / "essai-encadre.yaml"
         edit(fiche, "etapes: [pendant-arret]", "etapes: [pendant-arret, reprise]")
-        second = content_version(content, trees)
+        second = read_content_files(content, trees).version
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and sum(1 for a in answers[-40:] if a[1] == second) < 40:
             time.sleep(0.2)  # until both workers serve the new version

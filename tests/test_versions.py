@@ -40,11 +40,11 @@ def test_portal_build_stores_one_version_and_names_it_the_last_good_one(content,
     assert f"Version {folder.name} prête" in result.output and "fiches" in result.output
     assert folder.name.endswith(code_stamp())  # a version stored by other code is never opened by this one
     assert last_good(versions) == folder.name
-    assert (folder / "catalog.pickle").exists() and (folder / "search" / "meta.json").exists()
+    assert (folder / "catalog.json").exists() and (folder / "search" / "meta.json").exists()
     assert list(versions.glob("places-*.json"))  # the communes lookup, beside the versions
-    stamp = (folder / "catalog.pickle").stat().st_mtime_ns
+    stamp = (folder / "catalog.json").stat().st_mtime_ns
     assert build(content, versions).exit_code == 0  # the same files: nothing built again
-    assert (folder / "catalog.pickle").stat().st_mtime_ns == stamp
+    assert (folder / "catalog.json").stat().st_mtime_ns == stamp
 
 
 def test_portal_build_on_broken_content_says_what_and_changes_nothing(content, tmp_path):
@@ -86,7 +86,7 @@ def test_a_request_keeps_the_version_it_started_with(content, tmp_path):
         app.preprocess_request()  # pins the served version
         first = current_version()
         edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
-        assert refresh(app) is True  # a newer version is served from now on…
+        assert refresh(app)  # a newer version is served from now on…
         assert current_version() is first  # …but not to the request already running
         assert current_catalog().fiches["essai-encadre"].titre == "Essai encadré"
     assert "<h1>Essai encadré (v2)" in app.test_client().get("/fiches/essai-encadre").text
@@ -213,15 +213,15 @@ def test_a_version_built_by_an_operator_is_readable_by_the_workers(content, tmp_
         os.umask(old)
     versions = tmp_path / "versions"
     folder = versions / last_good(versions)
-    for path in (folder, folder / "catalog.pickle", folder / "search", *versions.glob("places-*.json")):
+    for path in (folder, folder / "catalog.json", folder / "search", *versions.glob("places-*.json")):
         assert stat.S_IMODE(path.stat().st_mode) in (0o755, 0o644), path
 
 
 def test_a_catalog_others_could_write_is_refused(content, tmp_path):
     versions = tmp_path / "versions"
     assert build(content, versions).exit_code == 0
-    (versions / last_good(versions) / "catalog.pickle").chmod(0o666)
-    with pytest.raises(SystemExit, match="d'autres peuvent y écrire"):
+    (versions / last_good(versions) / "catalog.json").chmod(0o666)
+    with pytest.raises(SystemExit, match="peut être modifié par d'autres comptes : dossier des versions refusé"):
         portal_app(tmp_path, content)
 
 

@@ -3,6 +3,7 @@ repeat (`If-None-Match`) is answered 304 before any rendering, so that a browser
 and each worker keeps the pages it rendered last (PORTAL_PAGE_CACHE_MB) to serve them again as a file."""
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def page_etag() -> str | None:
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A rendered public page, as sent, and what it counted (an orientation result shown, contacts looked for)."""
 
@@ -64,8 +65,22 @@ class Page:
     counted: tuple[Counted, ...]
 
 
+# What the cache's own table costs per page, besides the objects it holds: a slot of the hash table and a link
+# of the order (measured: 400,000 tiny pages, tracemalloc, CPython 3.11).
+_SLOT_BYTES = 100
+
+
+def entry_size(etag: str, page: Page) -> int:
+    """The memory one cached page holds: its key, body, type, what it counted, the page object and its slot. A
+    tiny page costs some 300 bytes beside its body: counting the body alone let a cache of tiny pages hold six
+    times its budget."""
+    objects = (etag, page, page.body, page.mimetype, page.counted, *page.counted)
+    return sum(sys.getsizeof(o) for o in objects) + _SLOT_BYTES
+
+
 class PageCache:
-    """The pages a worker rendered last, keyed by ETag, within `limit` bytes; the oldest used go first."""
+    """The pages a worker rendered last, keyed by ETag, within `limit` bytes of memory (the whole entry counted,
+    see entry_size); the oldest used go first."""
 
     def __init__(self, limit: int):
         self.limit, self.size = limit, 0
@@ -80,16 +95,17 @@ class PageCache:
             return page
 
     def put(self, etag: str, page: Page) -> None:
-        if len(page.body) * 4 > self.limit:  # a page as big as a quarter of the cache is not worth keeping
+        size = entry_size(etag, page)
+        if size * 4 > self.limit:  # a page as big as a quarter of the cache is not worth keeping
             return
         with self._lock:
             if etag in self._pages:
                 return
             self._pages[etag] = page
-            self.size += len(page.body)
+            self.size += size
             while self.size > self.limit:
-                _, old = self._pages.popitem(last=False)
-                self.size -= len(old.body)
+                old_etag, old = self._pages.popitem(last=False)
+                self.size -= entry_size(old_etag, old)
 
 
 def _answer_repeats() -> Response | None:

@@ -26,14 +26,28 @@ def services():
     return _page(_directory().services)
 
 
+# The lists are built once per version with this address in place of the portal's, put in at each answer (the
+# portal answers under several host names): one copy per version whatever the Host, not one per Host.
+_PLACEHOLDER = "https://portail.invalid/fiches/"
+
+
 def _directory() -> Directory:
-    """Built once per content version and address of the portal (the items carry absolute fiche links)."""
+    """Built once per content version and day (the lists leave out what is dated in the future, and that changes
+    at midnight): yesterday's lists are dropped when today's are built."""
     catalog = current_catalog()
+    make = lambda: publish(catalog, lambda fiche_id: _PLACEHOLDER + fiche_id, _departements_of)  # noqa: E731
+    return current_version().derived("data-inclusion", make, valid_for=date.today())
+
+
+def _with_links(items: list[dict]) -> list[dict]:
+    """`items` with this portal's address in their links to fiches."""
     prefix = url_for("directory.fiche_detail", fiche_id="x", _external=True)[:-1]
-    # Host names are a trusted few (PORTAL_TRUSTED_HOSTS), so are the prefixes kept with the version.
-    make = lambda: publish(catalog, lambda fiche_id: prefix + fiche_id, _departements_of)  # noqa: E731
-    # The day too: the lists leave out what is dated in the future, and that changes at midnight.
-    return current_version().derived(f"data-inclusion {prefix} {date.today()}", make)
+    return [
+        {**item, "lien_source": prefix + item["lien_source"].removeprefix(_PLACEHOLDER)}
+        if (item.get("lien_source") or "").startswith(_PLACEHOLDER)
+        else item
+        for item in items
+    ]
 
 
 def _departements_of(region: str) -> list[str]:
@@ -43,7 +57,7 @@ def _departements_of(region: str) -> list[str]:
 def _page(items: list[dict]):
     page = _whole_number("page", 1, 10**9, "un nombre entier à partir de 1")
     size = _whole_number("size", DEFAULT_SIZE, MAX_SIZE, f"un nombre entier de 1 à {MAX_SIZE}")
-    chunk = items[(page - 1) * size : page * size]
+    chunk = _with_links(items[(page - 1) * size : page * size])
     return jsonify(
         {"items": chunk, "total": len(items), "page": page, "size": len(chunk), "pages": ceil(len(items) / size)}
     )
