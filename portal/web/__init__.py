@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         errors,
         filters,
         glossary,
+        letters,
         orientation,
         reports,
         search,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(coverage.bp)
     app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
+    app.register_blueprint(letters.bp)
     reports.init_app(app)
     counts.init_app(app)
     app.register_blueprint(editors.bp)
