@@ -47,6 +47,7 @@ def settings_from_env(instance_path: str | Path, given: dict | None = None, *, s
         "COUNTS_SECONDS": float(env("PORTAL_COUNTS_SECONDS", "60") or 60),
         "CACHE_SECONDS": _whole(env("PORTAL_CACHE_SECONDS", "60"), 60),
         "PAGE_CACHE_MB": _whole(env("PORTAL_PAGE_CACHE_MB", "32"), 32),
+        "DASHBOARD_MIN_COUNT": _whole(env("PORTAL_DASHBOARD_MIN_COUNT", "5"), 5),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("PORTAL_SECURE_COOKIES", "0") == "1",
@@ -107,6 +108,8 @@ SETTINGS_DOC = {
     "PORTAL_PAGE_CACHE_MB": "mégaoctets de pages publiques que chaque worker garde après les avoir produites, pour "
     "les resservir sans les refaire tant que la version du contenu et le jour sont les mêmes (défaut : 32 ; 0 pour "
     "n'en garder aucune, comme le fait `python -m portal.bench --http --sans-cache`)",
+    "PORTAL_DASHBOARD_MIN_COUNT": "nombre en dessous duquel une case du tableau de bord (/tableau-de-bord) s'affiche "
+    "« < N » et n'est pas exportée en CSV, pour qu'aucun chiffre ne désigne quelqu'un (défaut : 5)",
     "PORTAL_SECURE_COOKIES": "1 pour des cookies `Secure` (derrière TLS)",
     "PORTAL_PROXIES": "nombre de proxys inverses de confiance devant le portail (défaut : 0) : le portail (ProxyFix) "
     "et gunicorn (`gunicorn.conf.py`) ne croient les en-têtes X-Forwarded-* (adresse du client, https, nom d'hôte) "

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         caching,
         contacts,
         coverage,
+        dashboard,
         data_inclusion,
         directory,
         editors,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     reports.init_app(app)
     counts.init_app(app)
     app.register_blueprint(editors.bp)
+    app.register_blueprint(dashboard.bp)
     errors.init_app(app)
     filters.init_app(app)
     security.init_app(app)
