@@ -220,12 +220,13 @@ class Chart:
     bars: tuple[Bar, ...]
     height: int
     maximum: int
-    label_width: int = 230
-    bar_area: int = 380
-    row_height: int = 26
+    # Each label on its own line above its bar: the chart stays readable when a phone shrinks it to 360 px.
+    width: int = 400
+    bar_area: int = 340
+    row_height: int = 40
 
 
-def bar_chart(table: Table, label_cells: int = 1, limit: int = TOP, keep_order: bool = False) -> Chart:
+def bar_chart(table: Table, label_cell: int = 0, limit: int = TOP, keep_order: bool = False) -> Chart:
     """The bars of the table's rows (the largest first unless `keep_order`), hidden ones drawn without a bar."""
     rows = table.rows if keep_order else sorted(table.rows, key=lambda row: -row.count)
     rows = rows[:limit]
@@ -233,8 +234,9 @@ def bar_chart(table: Table, label_cells: int = 1, limit: int = TOP, keep_order: 
     chart = Chart((), 0, maximum)
     bars = []
     for index, row in enumerate(rows):
-        label = " › ".join(row.cells[:label_cells])
+        label = row.cells[label_cell]
         value = row.count if row.shown else None
         width = chart.bar_area * row.count / maximum if value and maximum else 0
-        bars.append(Bar(label if len(label) <= 38 else label[:37] + "…", value, index * chart.row_height, width))
+        # About 56 characters fit on a line; the table beside the chart has every label whole.
+        bars.append(Bar(label if len(label) <= 56 else label[:55] + "…", value, index * chart.row_height, width))
     return Chart(tuple(bars), len(bars) * chart.row_height + 4, maximum)

@@ -62,7 +62,7 @@ def dashboard_page():
         "resultats-par-mois": bar_chart(tables["resultats-par-mois"], keep_order=True),
         "resultats-par-etape": bar_chart(tables["resultats-par-etape"]),
         "resultats-par-statut": bar_chart(tables["resultats-par-statut"]),
-        "resultats-par-issue": bar_chart(tables["resultats-par-issue"], label_cells=2),
+        "resultats-par-issue": bar_chart(tables["resultats-par-issue"], label_cell=1),
         "demande-par-departement": bar_chart(tables["demande-par-departement"]),
         "recherches-sans-resultat": bar_chart(tables["recherches-sans-resultat"]),
     }
