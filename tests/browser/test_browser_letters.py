@@ -112,3 +112,33 @@ def test_the_dijon_pre_reprise_letter_prints_on_one_page_and_leaves_nothing_on_t
     for cached in pages._pages.values():
         assert not [word for word in wanted if word.encode() in cached.body]
     assert not [page for page in pages._pages.values() if b'class="letter"' in page.body]  # never kept
+
+
+LONG = "\n".join(
+    f"Ligne {i} : une préconisation détaillée, dans les mots du médecin, sur une ligne assez longue."
+    for i in range(1, 15)
+)
+
+
+@pytest.mark.parametrize(
+    ("letter", "label"),
+    [
+        ("pre-reprise-medecin-traitant", "Vos éléments, dans vos mots"),
+        ("propositions-amenagement", "Les mesures proposées, dans vos mots"),
+        ("refus-employeur", "Les motifs, précisément"),
+    ],
+)
+def test_a_letter_with_fourteen_lines_of_wording_still_prints_on_one_page(
+    browser, serve_app, dijon_app, request, letter, label
+):
+    from pypdf import PdfReader
+
+    context = browser.new_context(base_url=serve_app(dijon_app), locale="fr-FR")
+    request.addfinalizer(context.close)
+    page = context.new_page()
+    page.goto(f"/courriers/{letter}?lieu=Dijon")
+    page.get_by_label(label).fill(LONG)
+    page.emulate_media(media="print")
+    reader = PdfReader(BytesIO(page.pdf(format="A4")))
+    assert len(reader.pages) == 1
+    assert "Ligne 14 :" in reader.pages[0].extract_text()  # the textarea grew: nothing typed is cut
