@@ -82,3 +82,14 @@ def test_the_list_of_letters_ignores_unknown_fiches(real_client):
     html = real_client.get("/courriers?pour=%3Cb%3E&pour=rqth").get_data(as_text=True)
     assert "Pour cette situation" not in html and "&lt;b&gt;" not in html
     assert html.count('class="letter-list"') == 1
+
+
+def test_a_place_with_homonyms_offers_each_and_an_unknown_place_says_so(real_client):
+    homonyms = real_client.get("/courriers/pre-reprise-salarie?lieu=Saint-Denis").get_data(as_text=True)
+    assert "Plusieurs lieux portent ce nom" in homonyms
+    choices = re.findall(r'href="(/courriers/pre-reprise-salarie\?lieu=[^"]+)"', homonyms)
+    assert len(choices) >= 2
+    chosen = real_client.get(choices[0].replace("&amp;", "&")).get_data(as_text=True)
+    assert "Coordonnées connues du Portail PDP pour" in chosen
+    unknown = real_client.get("/courriers/pre-reprise-salarie?lieu=Nullepartville").get_data(as_text=True)
+    assert "n'a pas été reconnu" in unknown and "Coordonnées connues du Portail PDP pour" not in unknown
