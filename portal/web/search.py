@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 
 from portal.counts import count_search_miss
 from portal.models import ETAPES, PUBLICS, TYPES
+from portal.patient_data import patient_data_problem
 from portal.places import MAX_PLACE_CHARS
 from portal.search import SearchResult
 from portal.search_misses import countable_words
@@ -53,7 +54,7 @@ def search_page():
     if result.total == 0 and result.page == 1 and request.headers.get("HX-Trigger") != "q":
         count_search_miss(countable_words(result.query))
     template = "search/fragment.html" if wants_fragment() else "search/page.html"
-    return render_template(
+    page = render_template(
         template,
         result=result,
         filters=filters,
@@ -61,6 +62,8 @@ def search_page():
         pages=page_links(result, filters),
         per_page=PER_PAGE,
     )
+    # The page shows the query back: one that looks like patient data is kept by no cache.
+    return page, 200, {"Cache-Control": "no-store"} if patient_data_problem(request.args.get("q", "")) else {}
 
 
 QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode
