@@ -9,7 +9,7 @@ word only once it reaches the minimum count.
 
 import re
 
-from portal.first_names import FIRST_NAMES
+from portal.first_names import first_names
 from portal.french_words import FrenchWords, french_words
 from portal.patient_data import normalise, patient_data_problem
 from portal.text import fold
@@ -29,7 +29,8 @@ def countable_words(query: str, dictionary: FrenchWords | None = None) -> list[s
         return []
     dictionary = dictionary if dictionary is not None else french_words()
     tokens = [fold(token.strip(_PUNCTUATION)) for token in re.split(r"[\s\-'’]+", normalise(query))]
-    if any(token in FIRST_NAMES or token.rstrip(".") in CIVILITIES for token in tokens):
+    names = first_names()
+    if any(token in names or token.rstrip(".") in CIVILITIES for token in tokens):
         return []
     words = []
     for word in tokens:

@@ -24,7 +24,7 @@ WALKS = {
     "?etape=reprise": 5,
 }
 LOOKUPS = {"/contacts?lieu=56": 6, "/contacts?lieu=Vannes": 1, "/contacts?lieu=75": 3}
-SEARCHES = {"plombier": 5, "xyzzy+menuisier": 2, "Jean+boulanger": 8, "essai+encadr%C3%A9": 4}
+SEARCHES = {"xyzzy+citrouille": 5, "qwzx+parapluie": 2, "Jean+xyzzy+boulanger": 8, "essai+encadr%C3%A9": 4}
 
 
 def login(client, name: str) -> None:
@@ -100,9 +100,9 @@ def test_the_dashboard_figures_match_the_scripted_walks(counted):
     month = date.today()
     assert list(rows_of(text, "Résultats d'orientation par mois").values()) == [str(sum(WALKS.values()))]
     assert f"{month.year}" in next(iter(rows_of(text, "Résultats d'orientation par mois")))[0]
-    # Words: dictionary words of searches that found nothing, never with a first name; 2 « menuisier » hidden.
-    assert rows_of(text, "Recherches sans résultat") == {("plombier",): "5", ("menuisier",): "< 5"}
-    assert "boulanger" not in text and "xyzzy" not in text
+    # Words: dictionary words of searches that found nothing, never with a first name; 2 « parapluie » hidden.
+    assert rows_of(text, "Recherches sans résultat") == {("citrouille",): "5", ("parapluie",): "< 5"}
+    assert "boulanger" not in text and "xyzzy" not in text and "qwzx" not in text
     # Each chart is an image with its title and description, its figures in the table beside it.
     svgs = re.findall(r"<svg [^>]*>.*?</svg>", text, re.S)
     assert len(svgs) == 6
@@ -149,7 +149,7 @@ def test_the_csv_leaves_out_the_cells_below_the_minimum(counted):
     assert rows[0] == ["Étape", "Résultats"]
     assert {row[0]: int(row[1]) for row in rows[1:]} == {k: n for k, n in expected["etape"].items() if n >= 5}
     words = client.get("/tableau-de-bord/recherches-sans-resultat.csv").text
-    assert "plombier;5" in words and "menuisier" not in words
+    assert "citrouille;5" in words and "parapluie" not in words
     assert client.get("/tableau-de-bord/inconnu.csv").status_code == 404
 
 

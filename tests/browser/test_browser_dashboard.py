@@ -20,8 +20,8 @@ WALKS = {
     "?etape=reprise": 5,
     "/contacts?lieu=56": 8,
     "/contacts?lieu=75": 2,
-    "/recherche?q=plombier": 6,
-    "/recherche?q=menuisier": 1,
+    "/recherche?q=xyzzy+citrouille": 6,
+    "/recherche?q=xyzzy+parapluie": 1,
 }
 
 
