@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from portal.config import ROOT, instance_dir, settings_from_env
+from portal.config import ROOT, instance_dir, settings_from_env, sqlite_refused
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(settings_from_env(app.instance_path, given=config))
+    refused = sqlite_refused(app.config)
+    if refused:
+        raise SystemExit(refused)
 
     from portal import cli, serving, store, web
     from portal.web import dev

@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from flask.cli import FlaskGroup
 
 from portal.catalog import load_catalog
 from portal.cli_options import content_option, trees_option
@@ -21,25 +20,15 @@ def _create_app():
     return create_app()
 
 
-@click.group(
-    cls=FlaskGroup,
-    create_app=_create_app,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-    help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.",
-)
+# A plain click group: `portal --help`, `portal <commande> --help` and every command that does not serve build no
+# app (no database, secret key or version written, broken content or not). Only `serve` and `couverture` build it.
+@click.group(help="Portail PDP : vérifier le contenu, construire l'index, servir le portail.")
 def main() -> None:
     """Entry point of the `portal` console script."""
 
 
-# Flask's own options (--app, --env-file, --debug) mean nothing here, where the app is the portal's factory:
-# left in, they would show in English in `portal --help`.
-main.params.clear()
-
-
-# No app context: check must run (and say what is wrong) precisely when the content is broken.
-@main.command("check", with_appcontext=False)
+# check must run (and say what is wrong) precisely when the content is broken: it never builds the app.
+@main.command("check")
 @content_option
 @trees_option
 @click.option("--avertissements/--sans-avertissements", default=True, help="Afficher aussi les avertissements.")
@@ -56,10 +45,16 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
 
 
-@main.command("build", with_appcontext=False)
+@main.command("build")
 @content_option
 @trees_option
-def build_command(content_dir: Path, trees_dir: Path) -> None:
+@click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Écrire aussi la version construite dans cette archive (tar.gz, et sa somme .sha256), pour portal publish.",
+)
+def build_command(content_dir: Path, trees_dir: Path, archive: Path | None) -> None:
     """Construire la version du contenu (catalogue vérifié, index de recherche, communes) que les workers ouvrent."""
     from portal.config import instance_dir, settings_from_env
     from portal.places import write_lookup
@@ -74,6 +69,33 @@ def build_command(content_dir: Path, trees_dir: Path) -> None:
     write_lookup(places, versions_dir)  # the communes lookup the workers will read, if not there yet
     catalog = open_version(versions_dir, version, places).catalog
     click.echo(f"Version {version} prête dans {versions_dir} : {catalog.summary()}.")
+    if archive is not None:
+        from portal.release import checksum_path, pack
+
+        digest = pack(versions_dir, version, archive)
+        click.echo(f"Archive {archive} (sha256 {digest[:16]}…, dans {checksum_path(archive).name}) : copiez les deux")
+        click.echo(f"fichiers sur chaque nœud, puis `portal publish {archive.name}`.")
+
+
+@main.command("publish")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def publish_command(archive: Path) -> None:
+    """Installer sur ce nœud la version d'une archive de portal build --archive : somme de contrôle vérifiée,
+    version ouverte une fois, puis mise en place d'un coup et rendue courante (servie avec PORTAL_SERVE_PUBLISHED=1)."""
+    from portal.config import instance_dir, settings_from_env
+    from portal.release import ReleaseError, install
+
+    settings = settings_from_env(instance_dir(), secret=False)
+    try:
+        version = install(archive, settings["VERSIONS_DIR"], settings["PLACES_DATA_DIR"])
+    except ReleaseError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Version {version} publiée dans {settings['VERSIONS_DIR']}.")
+    click.echo(
+        "Les workers la servent au prochain rechargement (systemctl reload portail-pdp), ou d'eux-mêmes avec "
+        "PORTAL_RELOAD_SECONDS ; vérifiez les nœuds avec deploy/check_nodes.py."
+    )
 
 
 def _exit_with(error: ContentError, closing: str, warnings: bool = False) -> NoReturn:
@@ -117,7 +139,19 @@ for _command in (*editor_commands, *tree_commands, *contacts_commands):
     main.add_command(_command)
 
 
+@main.command("reglages")
+@click.option("--readme", is_flag=True, help="Réécrire le tableau « Réglages » du README au lieu de l'afficher.")
+def settings_command(readme: bool) -> None:
+    """Afficher le tableau des réglages (variable, type, défaut, rôle), celui du README."""
+    from portal.config import settings_table, write_readme_table
+
+    if not readme:
+        click.echo(settings_table(), nl=False)
+        return
+    click.echo("README.md : tableau des réglages " + ("réécrit." if write_readme_table() else "déjà à jour."))
+
+
 def init_app(app) -> None:
-    """Make every `portal` command reachable as `flask --app portal <command>` too."""
+    """Make every `portal` command reachable as `flask --app portal <command>` too (each builds what it needs)."""
     for name, command in main.commands.items():
         app.cli.add_command(command, name)

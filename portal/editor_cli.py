@@ -10,24 +10,33 @@ from portal.cli_options import content_option, trees_option
 from portal.config import ROOT
 
 
-def database_url() -> str:
-    """The portal's database (DATABASE_URL, else the instance folder's SQLite file), read as the portal does;
-    no secret key is needed, so none is created."""
-    from portal.config import instance_dir, settings_from_env
+def instance_settings() -> dict:
+    """The settings the service reads (environment, then the settings file), without creating a secret key;
+    SQLite refused in production as at a start (config.sqlite_refused)."""
+    from portal.config import instance_dir, settings_from_env, sqlite_refused
 
-    return settings_from_env(instance_dir(), secret=False)["DATABASE_URL"]
+    settings = settings_from_env(instance_dir(), secret=False)
+    refused = sqlite_refused(settings)
+    if refused:
+        raise SystemExit(refused)
+    return settings
+
+
+def database_url() -> str:
+    """The portal's database (DATABASE_URL, else the instance folder's SQLite file), read as the portal does."""
+    return instance_settings()["DATABASE_URL"]
 
 
 def store_session():
-    """A session on the portal's database, brought up to date, without loading the content: an operator manages
-    accounts and reports even while the content is broken."""
+    """A session on the portal's database, brought up to date (or checked, with PORTAL_MIGRATE_ON_START=0),
+    without loading the content: an operator manages accounts and reports even while the content is broken."""
     from sqlmodel import Session
 
-    from portal.migrations import upgrade
-    from portal.store import make_engine
+    from portal.store import make_engine, prepare
 
-    engine = make_engine(database_url())
-    upgrade(engine)
+    settings = instance_settings()
+    engine = make_engine(settings["DATABASE_URL"])
+    prepare(engine, migrate=settings["MIGRATE_ON_START"])
     return Session(engine)
 
 
@@ -200,7 +209,7 @@ def reports_command(etat: str, close_id: int | None, editor: str) -> None:
 def migrate_command() -> None:
     """Mettre la base (DATABASE_URL) à la dernière version de ses tables : signalements, limites de débit, comptes
     des éditeurs, comptes des orientations. Rien n'est perdu ; sans charger le contenu. Le portail le fait aussi à
-    chaque démarrage ; plusieurs instances qui démarrent ensemble migrent chacune à son tour."""
+    chaque démarrage, sauf avec PORTAL_MIGRATE_ON_START=0 : c'est alors l'étape du déploiement."""
     from portal.migrations import upgrade_database
 
     before, after = upgrade_database(database_url())
@@ -295,7 +304,6 @@ def editor_invite(departement: str | None, region: str | None, national: bool, b
     """Créer un lien d'invitation à usage unique pour un éditeur de territoire (--departement ou --region) ; la
     personne y choisit son nom et son mot de passe. Le lien commence par PORTAL_PUBLIC_URL."""
     from portal.accounts import INVITATION_DAYS, AccountError, create_invitation
-    from portal.config import instance_dir, settings_from_env
 
     scope = _scope(departement, region, national)
     if scope is None:
@@ -305,7 +313,7 @@ def editor_invite(departement: str | None, region: str | None, national: bool, b
     except AccountError as error:
         click.echo(f"Invitation non créée : {error}.", err=True)
         sys.exit(1)
-    base = settings_from_env(instance_dir(), secret=False)["PUBLIC_URL"] or "http://127.0.0.1:5000"
+    base = instance_settings()["PUBLIC_URL"] or "http://127.0.0.1:5000"
     click.echo(f"Invitation ({scope}), valable {INVITATION_DAYS} jours, une seule fois :")
     click.echo(f"{base}/editeurs/invitation/{token}")
 

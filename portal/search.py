@@ -1,7 +1,7 @@
 """Full-text search of the fiches: French analysis, the index of a content version, queries (the only
 module that knows Whoosh).
 
-How it works, and why (measured by `python -m portal.bench` on 5,000 fiches; see README):
+How it works, and why (measured by `python -m bench` on 5,000 fiches; see README):
 - French analysis: NFC, `\\w+` words, lowercase and accents folded, folded stop words (plus « les »), the
   Snowball French stemmer that Whoosh ships.
 - Whoosh keeps the lexicon of unstemmed words; its Levenshtein automata find the words one typo away

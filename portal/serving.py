@@ -28,6 +28,11 @@ def install(app: Flask) -> None:
     good version is served if there is one; else the start stops with the problems in French (in dev mode, the
     preview shows them until they are fixed)."""
     if not refresh(app):
+        if app.config.get("SERVE_PUBLISHED"):
+            raise SystemExit(
+                f"Aucune version publiée ne s'ouvre dans {app.config['VERSIONS_DIR']} (PORTAL_SERVE_PUBLISHED=1) : "
+                "publiez-en une (portal publish ARCHIVE) puis relancez le portail."
+            )
         served = last_good(app.config["VERSIONS_DIR"])
         if served:
             try:
@@ -48,7 +53,7 @@ def refresh(app: Flask) -> bool:
     """Serve the version of the files on disk if it is valid (True); else keep the served one and record why."""
     config = app.config
     try:
-        version = ensure_version(config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"])
+        version = _wanted_version(config)
         served = app.extensions.get("portal_version")
         if served is None or served.id != version:
             _serve(app, open_version(config["VERSIONS_DIR"], version, config["PLACES_DATA_DIR"]))
@@ -65,6 +70,17 @@ def refresh(app: Flask) -> bool:
         return False
     app.extensions["portal_problems"] = ()
     return True
+
+
+def _wanted_version(config) -> str:
+    """The published version (PORTAL_SERVE_PUBLISHED: one build for every node, no content read here), else the
+    version of the files on disk, built if needed."""
+    if config.get("SERVE_PUBLISHED"):
+        published = last_good(config["VERSIONS_DIR"])
+        if published is None:
+            raise OSError("aucune version publiée (portal publish)")
+        return published
+    return ensure_version(config["CONTENT_DIR"], config["TREES_DIR"], config["VERSIONS_DIR"])
 
 
 def _kept(app: Flask) -> str:
@@ -126,7 +142,7 @@ class ContentWatcher:
 
     def __init__(self, app: Flask, interval: float, clock: Callable[[], float] = time.monotonic):
         self.app, self.interval, self.clock = app, interval, clock
-        self.fingerprint = content_fingerprint(app.config["CONTENT_DIR"], app.config["TREES_DIR"])
+        self.fingerprint = self._fingerprint()
         self.checked_at = clock()
         self._lock = threading.Lock()
         self._thread_pid: int | None = None
@@ -142,7 +158,7 @@ class ContentWatcher:
             return False
         try:
             self.checked_at = self.clock()
-            fingerprint = content_fingerprint(self.app.config["CONTENT_DIR"], self.app.config["TREES_DIR"])
+            fingerprint = self._fingerprint()
             if fingerprint == self.fingerprint:
                 return False
             refresh(self.app)
@@ -152,6 +168,13 @@ class ContentWatcher:
             return True
         finally:
             self._lock.release()
+
+    def _fingerprint(self) -> str:
+        """What changes when there is a new version to serve: the content files, or the published version."""
+        config = self.app.config
+        if config.get("SERVE_PUBLISHED"):
+            return last_good(config["VERSIONS_DIR"]) or ""
+        return content_fingerprint(config["CONTENT_DIR"], config["TREES_DIR"])
 
     def run_in_background(self) -> None:
         """Start this process's watcher thread unless it runs (called at each request: a server that forks its

@@ -14,20 +14,36 @@ from portal.config import private_file
 
 
 def init_app(app: Flask) -> None:
-    """Open the app's engine (DATABASE_URL), bring its tables to the last migration, and close each request's
-    session at teardown. A base that cannot be reached stops the start with a French message, not a traceback."""
-    from portal.migrations import upgrade
-
+    """Open the app's engine (DATABASE_URL), bring its tables to the last migration (or, with
+    PORTAL_MIGRATE_ON_START=0, check that a release step did), and close each request's session at teardown."""
     engine = app.extensions["portal_engine"] = make_engine(app.config["DATABASE_URL"])
+    prepare(engine, migrate=app.config.get("MIGRATE_ON_START", True))
+    app.teardown_appcontext(close_session)
+
+
+def prepare(engine: Engine, migrate: bool = True) -> None:
+    """Migrate the base of `engine` to the last revision, or only check that it is there (`migrate` False: the
+    workers' role may then have no right to change tables). A base that cannot be reached, or is behind, stops
+    the start with a French message, not a traceback."""
+    from portal.migrations import current_revision, head_revision, upgrade
+
+    where = engine.url.render_as_string(hide_password=True)
     try:
-        upgrade(engine)
+        if migrate:
+            upgrade(engine)
+            return
+        with engine.connect() as connection:
+            current = current_revision(connection)
     except OperationalError as error:
-        where = engine.url.render_as_string(hide_password=True)
         reason = str(error.orig or error).strip().splitlines()[0]
         raise SystemExit(
             f"La base {where} est injoignable ({reason}) : vérifiez DATABASE_URL et que le serveur tourne."
         ) from None
-    app.teardown_appcontext(close_session)
+    if current != head_revision():
+        raise SystemExit(
+            f"La base {where} est à la révision {current or 'aucune'}, ce code attend {head_revision()} : "
+            "lancez d'abord `portal migrer` (les démarrages ne migrent pas : PORTAL_MIGRATE_ON_START=0)."
+        )
 
 
 def make_engine(url: str) -> Engine:

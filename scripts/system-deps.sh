@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, when missing: Chromium and its driver for the browser
-# tests, PostgreSQL for the store tests, wrk for the HTTP benchmark (python -m portal.bench --http).
+# tests, PostgreSQL for the store tests, wrk for the HTTP benchmark (python -m bench --http), nginx and openssl for
+# the production test (deploy/nginx.conf checked by `nginx -t` and served over TLS: tests/test_production.py).
 # Idempotent; without root it says what is missing and goes on.
 set -euo pipefail
-packages=(chromium chromium-driver postgresql wrk)
+packages=(chromium chromium-driver postgresql wrk nginx openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -29,6 +29,8 @@ def pytest_configure(config):
     # What an app or a `portal` command writes by default (database, built versions, secret key) goes to a
     # temporary folder, for the whole run and for the commands the tests start; each test then gets its own.
     os.environ["PORTAL_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="portal-tests-instance-")
+    # A machine's /etc/portail-pdp.env (a production node's settings) is never read by the tests.
+    os.environ["PORTAL_SETTINGS_FILE"] = ""
 
 
 def pytest_collection_modifyitems(config, items):

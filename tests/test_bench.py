@@ -1,16 +1,20 @@
-"""`python -m portal.bench`: a quick run on two départements prints its report and the JSON figures."""
+"""`python -m bench` (and its thin entry `python -m portal.bench`): a quick run on two départements prints its report
+and the JSON figures; the tooling lives outside the package."""
 
 import json
 import subprocess
 import sys
 
-from portal import bench
+import pytest
+
+from bench import search as bench
 from portal.config import ROOT
 
 
-def test_bench_prints_a_report_and_ends_with_its_figures():
+@pytest.mark.parametrize("module", ["bench", "portal.bench"])
+def test_bench_prints_a_report_and_ends_with_its_figures(module):
     run = subprocess.run(
-        [sys.executable, "-m", "portal.bench", "--departements", "2", "--requetes-generees", "5"],
+        [sys.executable, "-m", module, "--departements", "2", "--requetes-generees", "5"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -31,7 +35,7 @@ def test_bench_prints_a_report_and_ends_with_its_figures():
 
 def test_http_and_soak_go_to_the_http_load_test(monkeypatch):
     seen = []
-    monkeypatch.setattr("portal.bench_http.main", lambda argv: seen.append(argv))
+    monkeypatch.setattr("bench.http_load.main", lambda argv: seen.append(argv))
     bench.main(["--http", "--duree", "1"])
     bench.main(["--soak"])
     assert seen == [["--http", "--duree", "1"], ["--soak"]]
@@ -42,3 +46,9 @@ def test_reloads_measure_a_workers_memory(monkeypatch, capsys):
     printed = capsys.readouterr().out
     figures = json.loads(printed.strip().splitlines()[-1])
     assert figures["reloads"] == 2 and set(figures["rss_mb"]) == {"0"} and "rechargements en" in printed
+
+
+def test_the_benchmarks_are_not_in_the_package():
+    shipped = {path.stem for path in (ROOT / "portal").glob("*.py")}
+    assert not shipped & {"bench_http", "bench_reload", "synthetic"}
+    assert len((ROOT / "portal" / "bench.py").read_text().splitlines()) < 15  # the thin entry only

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from portal.bench_http import STATIC_PATH, parse_args, route_paths
+from bench.http_load import STATIC_PATH, parse_args, route_paths
 from portal.serving import current_catalog
 
 # The view each benchmarked route exercises.

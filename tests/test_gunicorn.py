@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.bench_http import Server
+from bench.http_load import Server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESULT = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste"

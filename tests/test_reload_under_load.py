@@ -10,7 +10,7 @@ from pathlib import Path
 
 from apps import edit
 
-from portal.bench_http import Server
+from bench.http_load import Server
 from portal.catalog import content_version
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -77,7 +77,7 @@ def test_absolute_urls_use_a_trusted_host_only(app, client):
 def test_behind_a_proxy_an_untrusted_forwarded_host_is_refused(tmp_path):
     from apps import portal_app
 
-    app = portal_app(tmp_path, PROXIES="1", TRUSTED_HOSTS=["portail.example.fr"])
+    app = portal_app(tmp_path, PROXIES="1", TRUSTED_HOSTS=["portail.example.fr"], SQLITE_IN_PRODUCTION=True)
     client = app.test_client()
     assert client.get("/", headers={"X-Forwarded-Host": "evil.example"}).status_code == 400
     response = client.get("/api/recherche?q=essai", headers={"X-Forwarded-Host": "portail.example.fr"})

@@ -134,7 +134,7 @@ def test_forwarded_proto_is_ignored_without_proxies(tmp_path):
 
 
 def test_forwarded_proto_is_honoured_behind_a_configured_proxy(tmp_path):
-    client = _app_with_session_route(tmp_path, PROXIES="1").test_client()
+    client = _app_with_session_route(tmp_path, PROXIES="1", SQLITE_IN_PRODUCTION=True).test_client()
     response = client.get("/session-test", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in _session_cookie(response)
     assert "Strict-Transport-Security" in response.headers

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         errors,
         filters,
         glossary,
+        health,
         letters,
         orientation,
         reports,
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(coverage.bp)
     app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(letters.bp)
     reports.init_app(app)
     counts.init_app(app)

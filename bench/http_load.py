@@ -1,4 +1,4 @@
-"""`python -m portal.bench --http|--soak`: the production server under load from wrk, beside a static file."""
+"""`python -m bench --http|--soak`: the production server under load from wrk, beside a static file."""
 
 import argparse
 import json
@@ -380,7 +380,7 @@ def _rss_text(rss: dict[int, float]) -> str:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m portal.bench --http",
+        prog="python -m bench --http",
         description="Charge HTTP du serveur de production (gunicorn) par wrk, comparée à un fichier statique.",
     )
     mode = parser.add_mutually_exclusive_group(required=True)

@@ -1,4 +1,4 @@
-"""`python -m portal.bench --rechargements N`: a worker's memory while N new versions of the real content are served."""
+"""`python -m bench --rechargements N`: a worker's memory while N new versions of the real content are served."""
 
 import argparse
 import gc
@@ -65,7 +65,7 @@ def run(reloads: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="python -m portal.bench --rechargements", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench --rechargements", description=__doc__)
     parser.add_argument("--rechargements", type=int, default=50, help="nombre de nouvelles versions (défaut : 50)")
     args = parser.parse_args(argv)
     print(json.dumps(run(args.rechargements), ensure_ascii=False))
