@@ -197,6 +197,17 @@ SETTINGS = (
         4096,
     ),
     Setting(
+        "PORTAL_DASHBOARD_MIN_COUNT",
+        "DASHBOARD_MIN_COUNT",
+        "entier",
+        5,
+        "5",
+        "nombre en dessous duquel une case du tableau de bord (/tableau-de-bord) s'affiche « < N » et n'est pas "
+        "exportée en CSV, pour qu'aucun chiffre ne désigne quelqu'un",
+        1,
+        1000,
+    ),
+    Setting(
         "PORTAL_SECURE_COOKIES",
         "SESSION_COOKIE_SECURE",
         "booléen",

@@ -1,7 +1,9 @@
-"""Anonymous counts, for the editors: the orientation results shown (no address, no answers), and the demand for
-contacts (which acteurs doctors looked for in which département, on « qui contacter » and on results with a
-place). Each worker keeps them in memory and writes them in one transaction at most every COUNTS_SECONDS, and when
-it stops: showing a page (a GET) writes nothing. Workers add their counts to the same rows, so the totals add up."""
+"""Anonymous counts, for the editors: the orientation results shown (no address, no answers), by month with their
+étape and statut (generic answers), the demand for contacts (which acteurs doctors looked for in which
+département, on « qui contacter » and on results with a place), and the French words of searches that found
+nothing (portal/search_misses.py says which words may be counted). Each worker keeps them in memory and writes
+them in one transaction at most every COUNTS_SECONDS, and when it stops: showing a page (a GET) writes nothing.
+Workers add their counts to the same rows, so the totals add up."""
 
 import atexit
 import logging
@@ -9,6 +11,7 @@ import os
 import threading
 import weakref
 from collections import Counter
+from datetime import date
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine
@@ -38,12 +41,35 @@ class ContactDemand(SQLModel, table=True):
     count: int = 0
 
 
+class OrientationMonth(SQLModel, table=True):
+    """How many times a result was shown in a month, with the étape and statut answered (codes of the tree, never
+    free text): the dashboard's results over time. Anonymous: no place, no other answer, no time of day."""
+
+    __tablename__ = "orientation_month"
+    month: str = Field(primary_key=True)  # « 2026-12 »
+    tree: str = Field(primary_key=True)
+    node: str = Field(primary_key=True)
+    etape: str = Field(primary_key=True)  # "" when the walk did not ask it
+    statut: str = Field(primary_key=True)
+    count: int = 0
+
+
+class SearchMiss(SQLModel, table=True):
+    """How many searches that found nothing contained this word (a dictionary word, never a name or a number)."""
+
+    __tablename__ = "search_miss"
+    word: str = Field(primary_key=True)
+    count: int = 0
+
+
 # What is counted: name -> (table, its key columns).
 TABLES = {
     "orientation": (OrientationCount.__table__, ("tree", "node")),
+    "orientation_mois": (OrientationMonth.__table__, ("month", "tree", "node", "etape", "statut")),
     "demande": (ContactDemand.__table__, ("departement", "acteur")),
+    "recherche_vide": (SearchMiss.__table__, ("word",)),
 }
-Counted = tuple[str, tuple[str, str]]  # (name in TABLES, key)
+Counted = tuple[str, tuple[str, ...]]  # (name in TABLES, key)
 
 
 class CountBuffer:
@@ -56,7 +82,7 @@ class CountBuffer:
         self._thread: threading.Thread | None = None
         _BUFFERS.add(self)
 
-    def add(self, name: str, key: tuple[str, str]) -> None:
+    def add(self, name: str, key: tuple[str, ...]) -> None:
         """Count one more `key` of the table `name`, in memory."""
         with self._lock:
             self._counts[(name, key)] += 1
@@ -84,7 +110,8 @@ class CountBuffer:
             with self._lock:
                 self._counts.update(counts)  # kept for the next try
             raise
-        return counts.total()
+        # A result is counted twice, in all and by month: one showing.
+        return sum(number for (name, _key), number in counts.items() if name != "orientation_mois")
 
     def forget_after_fork(self) -> None:
         # The parent's counts are the parent's to write, and its thread did not come along.
@@ -141,9 +168,15 @@ def count(entries: list[Counted]) -> None:
     g.counted = (*g.get("counted", ()), *entries)
 
 
-def count_result(tree: str, node: str) -> None:
-    """Count one showing of result `node` of `tree`."""
-    count([("orientation", (tree, node))])
+def count_result(tree: str, node: str, etape: str = "", statut: str = "") -> None:
+    """Count one showing of result `node` of `tree`, in all and in this month with its étape and statut."""
+    month = date.today().strftime("%Y-%m")
+    count([("orientation", (tree, node)), ("orientation_mois", (month, tree, node, etape, statut))])
+
+
+def count_search_miss(words: list[str]) -> None:
+    """Count the words of a search that found nothing (already filtered: portal/search_misses.py)."""
+    count([("recherche_vide", (word,)) for word in dict.fromkeys(words)])
 
 
 def count_demand(departement: str, acteurs: list[str]) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel
 from portal.accounts import EditorAccount, EditorInvitation, SessionGeneration, check_login, set_account
 from portal.cli import main
 from portal.contact_history import ContactChange
-from portal.counts import ContactDemand, OrientationCount
+from portal.counts import ContactDemand, OrientationCount, OrientationMonth, SearchMiss
 from portal.feedback import RateCount, Report, list_reports, save_report
 from portal.migrations import current_revision, head_revision, upgrade
 from portal.store import make_engine
@@ -30,6 +30,8 @@ USER_TABLES = {
     "editor_invitation",
     "contact_change",
     "contact_demand",
+    "orientation_month",
+    "search_miss",
 }
 DERIVED_TABLES = {"fiche", "fiche_etape", "fiche_public", "contact", "contentmeta"}
 
@@ -72,7 +74,7 @@ def user_metadata() -> MetaData:
     """The models of what users write, alone (without the tables a test module may declare)."""
     metadata = MetaData()
     models = (Report, RateCount, EditorAccount, SessionGeneration, OrientationCount, EditorInvitation, ContactChange)
-    for model in (*models, ContactDemand):
+    for model in (*models, ContactDemand, OrientationMonth, SearchMiss):
         model.__table__.to_metadata(metadata)
     return metadata
 
@@ -86,8 +88,8 @@ def schema_differences(engine, metadata) -> list:
 def test_an_empty_database_reaches_the_last_revision(engine):
     assert upgrade(engine) == (None, head_revision())
     assert tables(engine) == USER_TABLES | {"alembic_version"}
-    assert revision(engine) == head_revision() == "0003"
-    assert upgrade(engine) == ("0003", "0003")  # the next start has nothing to do
+    assert revision(engine) == head_revision() == "0004"
+    assert upgrade(engine) == ("0004", "0004")  # the next start has nothing to do
 
 
 def test_a_database_made_by_create_all_keeps_its_rows_and_loses_the_derived_tables(engine):
@@ -101,7 +103,7 @@ def test_a_database_made_by_create_all_keeps_its_rows_and_loses_the_derived_tabl
         save_report(session, "crpe", "conditions", "La durée a changé.", "abc123")
         set_account(session, "claire", "un mot de passe assez long")
 
-    assert upgrade(engine) == (None, "0003")
+    assert upgrade(engine) == (None, "0004")
 
     assert tables(engine) == USER_TABLES | {"alembic_version"}
     assert not tables(engine) & DERIVED_TABLES
@@ -129,10 +131,10 @@ def test_workers_starting_together_migrate_once(database_url):
         futures = [pool.submit(upgrade_at, database_url, start_at) for _ in range(processes)]
         results = sorted([future.result(timeout=120) for future in futures], key=str)
     # One migrated; the others waited for it, then found the base at the last revision.
-    assert results == [("0003", "0003")] * (processes - 1) + [(None, "0003")]
+    assert results == [("0004", "0004")] * (processes - 1) + [(None, "0004")]
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
     assert tables(engine) == USER_TABLES | {"alembic_version"}
     engine.dispose()
 
@@ -151,6 +153,6 @@ def test_the_migrate_command_says_what_it_did(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
     monkeypatch.setenv("PORTAL_SECRET_KEY", "test")  # no instance secret written in the checkout
     first = CliRunner().invoke(main, ["migrer"])
-    assert first.exit_code == 0 and "Base mise à jour : révision aucune -> 0003." in first.output
+    assert first.exit_code == 0 and "Base mise à jour : révision aucune -> 0004." in first.output
     again = CliRunner().invoke(main, ["migrer"])
-    assert again.exit_code == 0 and "La base est déjà à jour (révision 0003)." in again.output
+    assert again.exit_code == 0 and "La base est déjà à jour (révision 0004)." in again.output

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         caching,
         contacts,
         coverage,
+        dashboard,
         data_inclusion,
         directory,
         editors,
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
         filters,
         glossary,
         health,
+        letters,
         orientation,
         reports,
         search,
@@ -35,9 +37,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(data_inclusion.bp)
     app.register_blueprint(glossary.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(letters.bp)
     reports.init_app(app)
     counts.init_app(app)
     app.register_blueprint(editors.bp)
+    app.register_blueprint(dashboard.bp)
     errors.init_app(app)
     filters.init_app(app)
     security.init_app(app)

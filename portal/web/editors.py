@@ -90,7 +90,8 @@ def _safe_next(target: str | None) -> str:
     target = target or ""
     printable = target.isprintable() and not any(char.isspace() or char == "\\" for char in target)
     # A path of this area has no scheme nor host, and stays in the area once « .. » are resolved.
-    if printable and target.startswith("/editeurs") and posixpath.normpath(target).startswith("/editeurs"):
+    areas = ("/editeurs", "/tableau-de-bord")  # the dashboard shares this area's login (portal/web/dashboard.py)
+    if printable and target.startswith(areas) and posixpath.normpath(target).startswith(areas):
         return target
     return url_for("editors.dashboard")
 

@@ -131,7 +131,8 @@ def walk(tree_id: str):
     current, place = _walk(tree)
     if current.is_result and not place:
         # Counted once per walk (adding a place shows the same result), in memory: a GET writes nothing.
-        count_result(tree.id, current.node)
+        codes = {answer.question: answer.code for answer in current.answers}
+        count_result(tree.id, current.node, codes.get("etape", ""), codes.get("statut", ""))
     context = step_context(current, place)
     found = context.get("contacts")
     if found and found.departement:  # the acteurs a doctor was told to call in this département

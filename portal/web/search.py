@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from portal.counts import count_search_miss
 from portal.models import ETAPES, PUBLICS, TYPES
 from portal.patient_data import patient_data_problem
 from portal.places import MAX_PLACE_CHARS
 from portal.search import SearchResult
+from portal.search_misses import countable_words
 from portal.serving import current_catalog, current_search
 from portal.text import clean
 from portal.web import wants_fragment
@@ -48,6 +50,9 @@ def run_search() -> tuple[SearchResult, dict[str, str]]:
 def search_page():
     """Search results with highlighted extracts, facets and suggestions; htmx gets the results only."""
     result, filters = run_search()
+    # A search that found nothing, once it is asked (a page, or the form sent), not at each letter typed into #q.
+    if result.total == 0 and result.page == 1 and request.headers.get("HX-Trigger") != "q":
+        count_search_miss(countable_words(result.query))
     template = "search/fragment.html" if wants_fragment() else "search/page.html"
     page = render_template(
         template,
