@@ -61,11 +61,21 @@ def settings_from_env(instance_path: str | Path, given: dict | None = None, *, s
         "SMTP_PASSWORD": env("PORTAL_SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": env("PORTAL_SMTP_STARTTLS", "0") == "1",
         "SMTP_FROM": env("PORTAL_SMTP_FROM", ""),
+        # The legal notices (/mentions-legales, /donnees-personnelles, /accessibilite): « non renseigné » when unset.
+        **{key: env(f"PORTAL_{key}", "").strip() for key in LEGAL_SETTINGS},
+        "REPORT_RETENTION_MONTHS": _whole(env("PORTAL_REPORT_RETENTION_MONTHS", "12"), 12),
     }
     return settings | given
 
 
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+# What the law asks the publisher of a site to say about itself (loi n° 2004-575, art. 6): setting -> its label.
+LEGAL_SETTINGS = {
+    "PUBLISHER": "éditeur du portail",
+    "PUBLICATION_DIRECTOR": "directeur ou directrice de la publication",
+    "HOSTING": "hébergeur",
+    "CONTACT": "contact",
+}
 
 
 def _whole(value: str, default: int) -> int:
@@ -122,6 +132,17 @@ SETTINGS_DOC = {
     "PORTAL_SMTP_PASSWORD": "mot de passe du compte SMTP",
     "PORTAL_SMTP_STARTTLS": "1 pour chiffrer la connexion SMTP par STARTTLS (défaut : 0)",
     "PORTAL_SMTP_FROM": "adresse d'expéditeur des invitations (défaut : portail-pdp@localhost)",
+    "PORTAL_PUBLISHER": "éditeur du portail, affiché dans les mentions légales et la page « Données personnelles » "
+    "(responsable du traitement) : nom de l'organisme et adresse postale (défaut : aucun ; les pages disent alors "
+    "« non renseigné » et `portal check` l'avertit)",
+    "PORTAL_PUBLICATION_DIRECTOR": "directeur ou directrice de la publication : sa fonction dans l'organisme "
+    "éditeur (défaut : aucun, « non renseigné »)",
+    "PORTAL_HOSTING": "hébergeur : nom, adresse et téléphone (défaut : aucun, « non renseigné »)",
+    "PORTAL_CONTACT": "adresse électronique ou page de contact de l'éditeur, pour les droits sur les données "
+    "personnelles et les défauts d'accessibilité (défaut : aucune, « non renseigné »)",
+    "PORTAL_REPORT_RETENTION_MONTHS": "durée de conservation, en mois, d'un signalement clos (et de son texte) : "
+    "au-delà, `portal purger` et le portail lui-même (au plus une fois par jour et par worker) l'effacent ; 0 pour "
+    "ne jamais effacer (défaut : 12)",
     "PORTAL_TRUSTED_HOSTS": "noms d'hôte sous lesquels le portail répond, séparés par des virgules "
     "(`portail.example.fr,.example.org` : un point au début accepte les sous-domaines) ; tout autre en-tête "
     "Host reçoit une erreur 400, et les adresses absolues (API, data·inclusion) ne sont construites qu'avec "
