@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 
 from portal.catalog import Catalog, ContactEntry
 from portal.models import PUBLICS, RQTH_LABELS, Contact, Fiche, Zone
-from portal.text import fold
 
 SOURCE = "portail-pdp"
 FRANCE = ("france",)  # the schema's code for « everywhere in France »
@@ -129,7 +128,7 @@ def _structures(catalog: Catalog, departements_of) -> list[Structure]:
             place, zone = f"r{entry.code}", tuple(departements_of(entry.code))
         else:
             place, zone = entry.code.lower(), (entry.code,)
-        base = f"pdp-{entry.acteur}-{place}-{_slug(entry.contact.nom)}"
+        base = f"pdp-{entry.acteur}-{place}-{entry.contact.stable_id}"  # kept when the contact is renamed
         structure_id, n = base, 1
         while structure_id in seen:  # two contacts of one name in one place: numbered in the editor's order
             n += 1
@@ -323,11 +322,3 @@ def _cut(text: str, limit: int) -> str:
 def _not_future(day: date) -> date:
     """The schema refuses a date after today: a date typed ahead becomes today, the latest true bound."""
     return min(day, date.today())
-
-
-def _slug(text: str) -> str:
-    """« Service social de la Carsat — Côte-d'Or » -> « service-social-de-la-carsat-cote-d-or » (60 at most)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    if len(slug) > 60:
-        slug = slug[:60].rsplit("-", 1)[0]
-    return slug or "contact"

@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from portal.text import slug
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FicheId = Annotated[str, Field(pattern=ID_PATTERN)]
 
@@ -130,6 +132,10 @@ class Contact(Strict):
 
     nom: Text  # the service, e.g. « Service social de la Carsat, Côte-d'Or »
     """Le service, jamais une personne, par exemple « Service social de la Carsat, Côte-d'Or »."""
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)] | None = None  # set when the contact is renamed
+    """L'identifiant stable du contact dans l'annuaire publié (data·inclusion), quand il n'est plus tiré du nom :
+    l'import et le formulaire des éditeurs le posent quand le contact change de nom (c'est l'ancien nom, sans
+    accents), pour que les services qui réutilisent l'annuaire le reconnaissent. Ne pas le modifier."""
     telephone: Phone | None = None
     """Le numéro de téléphone du service, par exemple « 02 97 00 00 00 »."""
     email: Email | None = None
@@ -161,6 +167,11 @@ class Contact(Strict):
     confirme_par: str | None = None  # editors only, like note_editeurs
     """Le compte de l'éditeur qui a confirmé ces coordonnées : jamais affiché au public, seulement dans l'espace
     éditeurs."""
+
+    @property
+    def stable_id(self) -> str:
+        """The key of this contact in the published directory: `id` when set, else its name as a slug."""
+        return self.id or slug(self.nom)
 
     @property
     def reachable(self) -> bool:
