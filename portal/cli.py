@@ -53,18 +53,20 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     if avertissements:
         for warning in catalog.warnings:
             click.echo(str(warning))
-        _legal_warnings()
-    warnings = f", {len(catalog.warnings)} avertissement(s)" if catalog.warnings else ""
+    count = len(catalog.warnings) + (_legal_warnings() if avertissements else 0)
+    warnings = f", {count} avertissement(s)" if count else ""
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
 
 
-def _legal_warnings() -> None:
-    """The legal notices' settings the operator left empty (the pages then say « non renseigné »)."""
+def _legal_warnings() -> int:
+    """Print the legal notices' settings the operator left empty (the pages then say « non renseigné »)."""
     from portal.config import instance_dir, settings_from_env
     from portal.web.legal import missing_settings
 
-    for warning in missing_settings(settings_from_env(instance_dir(), secret=False)):
+    warnings = missing_settings(settings_from_env(instance_dir(), secret=False))
+    for warning in warnings:
         click.echo(warning)
+    return len(warnings)
 
 
 @main.command("build", with_appcontext=False)

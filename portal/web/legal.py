@@ -17,7 +17,7 @@ NOT_SET = "non renseigné"
 # what they found when this statement was last written: a human audit of the RGAA criteria has not been done.
 AXE_RESULT = {
     "date": "6 décembre 2026",
-    "outil": "axe-core 4 (règles WCAG 2.1 A et AA), dans Chromium",
+    "outil": "axe-core 4.14 (règles WCAG 2.1 A et AA), dans Chromium",
     "types_de_pages": 35,
     "bloquants": 0,
 }
