@@ -121,6 +121,8 @@ def test_a_barrier_can_be_reported_with_its_own_reason(app, client):
     assert response.status_code == 303
     with Session(app.extensions["portal_engine"]) as session:
         assert [r.reason for r in list_reports(session)] == ["accessibilite"]
+    empty = client.post("/signaler/crpe", data={"csrf_token": token, "raison": "accessibilite", "texte": ""})
+    assert empty.status_code == 400 and "Avec « Problème d&#39;accessibilité », dites" in empty.get_data(as_text=True)
 
 
 def test_personal_data_page_says_what_is_kept_and_the_rights(client):
