@@ -247,3 +247,19 @@ def test_the_app_purges_by_itself_at_most_once_a_day(tmp_path, monkeypatch):
     client.get("/fiches")
     with Session(engine) as session:
         assert session.get(Report, second) is None
+
+
+def test_the_purge_works_on_each_kind_of_base(database_url):
+    from portal.migrations import upgrade
+    from portal.store import make_engine
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    try:
+        with Session(engine) as session:
+            old, recent = _report(session, 370), _report(session, 360)
+            assert purge_closed_reports(session, 12) == 1
+            assert [r.id for r in session.exec(select(Report))] == [recent]
+            assert old != recent
+    finally:
+        engine.dispose()
