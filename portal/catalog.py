@@ -119,11 +119,12 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     _check_reach(fiches, documents, root, problems)
     _check_points(fiches, documents, root, problems)
 
-    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
+    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root, broken)
     problems.extend(tree_problems)
-    # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone).
+    # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone); an
+    # address in a tree whose own file has errors is not checked (`broken`).
     vocabulaire = _load_vocabulaire(
-        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems
+        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems, broken
     )
     problems.extend(_content_warnings(fiches, documents, root))
     # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
@@ -361,7 +362,7 @@ def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem
 
 
 def _load_vocabulaire(
-    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem]
+    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem], broken: set[str]
 ) -> list[Situation]:
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
     document, vocabulaire = _load_optional(path, Vocabulaire, root, problems)
@@ -415,6 +416,8 @@ def _load_vocabulaire(
                     )
                 )
         for n, entree in enumerate(situation.orientation if trees is not None else ()):
+            if urlsplit(entree.adresse).path.removeprefix("/orientation/") in broken:
+                continue  # its tree has errors of its own, reported in its file
             problem = _check_tree_address(entree.adresse, trees)
             if problem:
                 problems.append(problem_at(document, (*at, "orientation", n, "adresse"), *problem, root=root))

@@ -78,6 +78,10 @@ def nearest(word: str, choices) -> str | None:
 
 
 _CUSTOM = {
+    "formule": (
+        "commence comme une formule de tableur (=, +, -, @)",
+        "retirez ce signe du début : un tableur qui ouvre l'export des contacts l'exécuterait",
+    ),
     "url": ("n'est pas une adresse web valide", "écrivez l'adresse complète, commençant par https://"),
     "telephone": (
         "n'est pas un numéro de téléphone valide",
@@ -192,7 +196,7 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
         code = str(context.get("error", ""))
         if code in _CUSTOM:
             message, hint = _CUSTOM[code]
-            return (f"« {value} » {message}" if code in {"url", "telephone", "email"} else message), hint
+            return (f"« {value} » {message}" if code in {"url", "telephone", "email", "formule"} else message), hint
     return (
         f"la valeur de « {name} » n'a pas la forme attendue",
         "comparez avec une fiche existante qui remplit cette clé",

@@ -62,10 +62,19 @@ def _email(value: str) -> str:
     return value
 
 
+def _no_formula(value: str) -> str:
+    from portal.spreadsheet import looks_like_formula
+
+    if looks_like_formula(value):
+        raise ValueError("formule")
+    return value
+
+
 Url = Annotated[str, AfterValidator(_url)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
+PlainText = Annotated[str, AfterValidator(_no_formula)]  # exported to spreadsheets: never run as a formula
 ActionText = Annotated[str, Field(min_length=1, max_length=100)]  # one short verb phrase
 
 
@@ -130,7 +139,7 @@ class Mobiliser(Strict):
 class Contact(Strict):
     """A functional contact (a service, a switchboard, a generic address): never a named person."""
 
-    nom: Text  # the service, e.g. « Service social de la Carsat, Côte-d'Or »
+    nom: Annotated[Text, AfterValidator(_no_formula)]  # the service, e.g. « Service social de la Carsat »
     """Le service, jamais une personne, par exemple « Service social de la Carsat, Côte-d'Or »."""
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)] | None = None  # set when the contact is renamed
     """L'identifiant stable du contact dans l'annuaire publié (data·inclusion), quand il n'est plus tiré du nom :
@@ -140,17 +149,17 @@ class Contact(Strict):
     """Le numéro de téléphone du service, par exemple « 02 97 00 00 00 »."""
     email: Email | None = None
     """L'adresse électronique générique du service."""
-    adresse: str | None = None
+    adresse: PlainText | None = None
     """L'adresse postale."""
     site: Url | None = None
     """Le site web du service (https://…)."""
-    horaires: str | None = None
+    horaires: PlainText | None = None
     """Les horaires d'ouverture ou d'accueil téléphonique."""
     formulaire: Url | None = None
     """Le formulaire de contact en ligne du service (https://…)."""
     annuaire: Url | None = None
     """Une page qui trouve le service local, par exemple « trouver votre MDPH » (https://…)."""
-    note: str | None = None
+    note: PlainText | None = None
     """Une précision utile au lecteur."""
     source: Source
     """D'où viennent ces coordonnées, et quand elles ont été lues."""

@@ -25,8 +25,15 @@ class Path_:
     end: str
 
 
-def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[str, Arbre], list[Problem]]:
-    """Return (trees by id, problems): every tree validated and proved sound, its cas types run."""
+def load_trees(
+    trees_dir: Path | None, fiches: dict, root: Path, broken: set[str] | None = None
+) -> tuple[dict[str, Arbre], list[Problem]]:
+    """Return (trees by id, problems): every tree validated and proved sound, its cas types run.
+
+    `broken` holds the ids of the fiches whose own file has errors (they are not in `fiches`): a tree that names
+    one is kept, so that what refers to the tree is checked against it, and the id of a tree file that cannot be
+    read is added to it, so that what refers to that tree is not reported as missing."""
+    broken = set() if broken is None else broken
     problems: list[Problem] = []
     trees: dict[str, Arbre] = {}
     if trees_dir is None or not trees_dir.is_dir():
@@ -47,6 +54,7 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
             continue
         document = read_document(path, root, problems)
         if document is None:
+            broken.add(path.stem)
             continue
         data = dict(document.data)
         if "id" in data:
@@ -56,10 +64,12 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
         data["id"] = path.stem
         tree = validate_document(Arbre, document, data, root, problems)
         if tree is None:
+            broken.add(path.stem)
             continue
         tree_problems = check_tree(tree, document, fiches, root)
         problems.extend(tree_problems)
-        if any(p.severity == "erreur" for p in tree_problems):
+        if any(p.severity == "erreur" and not (p.target and p.target in broken) for p in tree_problems):
+            broken.add(tree.id)
             continue
         trees[tree.id] = tree
         problems.extend(_check_cases(tree, path.with_name(path.stem + CASES_SUFFIX), fiches, root))
