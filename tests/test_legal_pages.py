@@ -137,6 +137,8 @@ def test_personal_data_page_says_what_is_kept_and_the_rights(client):
         "CNIL",
         "articles 15 à 21",
         "mot de passe haché",
+        "Cookie « appareil connu » des éditeurs",
+        "90 jours après la dernière connexion",
     ]:
         assert words in text, words
 

@@ -59,9 +59,10 @@ def notices():
 @bp.get("/donnees-personnelles")
 def personal_data():
     """What the portal stores about people, why, for how long, on which lawful basis, and the rights."""
-    return render_template(
-        "legal/personal_data.html", legal=_legal(), months=current_app.config["REPORT_RETENTION_MONTHS"]
-    )
+    from portal.web.rate_limits import DEVICE_DAYS
+
+    months = current_app.config["REPORT_RETENTION_MONTHS"]
+    return render_template("legal/personal_data.html", legal=_legal(), months=months, device_days=DEVICE_DAYS)
 
 
 def _licence_header(response):
