@@ -53,20 +53,18 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     if avertissements:
         for warning in catalog.warnings:
             click.echo(str(warning))
-    count = len(catalog.warnings) + (_legal_warnings() if avertissements else 0)
-    warnings = f", {count} avertissement(s)" if count else ""
+        _legal_warnings()  # the operator's settings, not the content: not counted with its warnings
+    warnings = f", {len(catalog.warnings)} avertissement(s)" if catalog.warnings else ""
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
 
 
-def _legal_warnings() -> int:
+def _legal_warnings() -> None:
     """Print the legal notices' settings the operator left empty (the pages then say « non renseigné »)."""
     from portal.config import instance_dir, settings_from_env
     from portal.web.legal import missing_settings
 
-    warnings = missing_settings(settings_from_env(instance_dir(), secret=False))
-    for warning in warnings:
+    for warning in missing_settings(settings_from_env(instance_dir(), secret=False)):
         click.echo(warning)
-    return len(warnings)
 
 
 @main.command("build", with_appcontext=False)

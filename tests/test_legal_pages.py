@@ -90,7 +90,10 @@ def test_portal_check_prints_the_warnings(runner, monkeypatch):
             str(ROOT / "tests/fixtures/trees"),
         ]
     )
-    assert "mentions légales : éditeur du portail non renseigné (réglez PORTAL_PUBLISHER)" in result.output
+    assert (
+        "réglage : mentions légales : éditeur du portail non renseigné (réglez PORTAL_PUBLISHER sur le serveur)"
+        in result.output
+    )
     assert "PORTAL_HOSTING" not in result.output
 
 

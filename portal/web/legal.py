@@ -26,7 +26,7 @@ AXE_RESULT = {
 def missing_settings(config) -> list[str]:
     """The legal settings left empty, as warnings for the operator (`portal check`)."""
     return [
-        f"avertissement : mentions légales : {label} non renseigné (réglez PORTAL_{key})"
+        f"réglage : mentions légales : {label} non renseigné (réglez PORTAL_{key} sur le serveur)"
         for key, label in LEGAL_SETTINGS.items()
         if not config.get(key)
     ]
