@@ -88,6 +88,10 @@ _CUSTOM = {
         "écrivez les chiffres, par exemple « 02 97 00 00 00 »",
     ),
     "email": ("n'est pas une adresse électronique valide", "écrivez une adresse comme service@exemple.fr"),
+    "domaine": (
+        "n'est pas un nom de domaine",
+        "écrivez le seul nom du site, sans « https:// » ni chemin, par exemple « transitionspro.fr »",
+    ),
     "source-sans-lieu": (
         "la source n'a ni `url` ni `document`",
         "ajoutez l'adresse de la page ou le document source",

@@ -91,8 +91,10 @@ def test_every_real_handout_is_written_to_the_person(real_app):
                 if line.action:
                     assert line.action not in text, (where, line.action)
                 fiche = catalog.fiches[line.fiche]
-                if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie:
-                    assert " ".join(fiche.mobiliser.salarie.split()) in text, (where, line.fiche)
+                answers = {question: code for question, code, _node in path.answers}
+                chosen = fiche.mobiliser.salarie_for(answers) if fiche.mobiliser else None
+                if line.quand == "maintenant" and chosen:
+                    assert " ".join(chosen.split()) in text, (where, line.fiche)
     assert len(seen) == sum(len(tree.resultats) for tree in catalog.trees.values())  # every result
 
 
@@ -213,7 +215,7 @@ def test_an_acteur_without_a_way_leaves_a_line_and_says_whom_to_ask(real_app):
     (MDPH, France Travail, Agefiph) come with their own means; the médecin du travail leaves a line for his own
     service's number and never lists himself as someone to find."""
     client = real_app.test_client()
-    query = "etape=pendant-arret&statut=salarie&situation=reconversion&rqth=oui"
+    query = "etape=pendant-arret&statut=salarie&contrat=en-cours&situation=reconversion&rqth=oui"
     page = client.get(f"/orientation/medecin-du-travail/pour-le-salarie?{query}").text
     entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
     assert re.fullmatch(

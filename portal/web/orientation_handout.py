@@ -52,7 +52,7 @@ class Step:
     """A step the salarié takes now: the fiche of a « maintenant » line and its text written to the salarié."""
 
     fiche: Fiche
-    text: str  # the fiche's `mobiliser.salarie`
+    text: str  # the fiche's `mobiliser.salarie`, or the `salarie_selon` text the walk's answers choose
 
 
 _ADDRESSES = re.compile(r"\S+@\S+|\S*://\S+")
@@ -135,10 +135,12 @@ def handout_context(walk: Walk, place: str) -> dict:
     catalog = current_catalog()
     found, lines = result_fiches(catalog, walk, place)
     here = found if found and found.departement else None
+    answers = walk.by_question
+    # The text that the walk's answers choose (`salarie_selon`): never an obligation that they rule out.
     steps = [
-        Step(fiche, fiche.mobiliser.salarie)
+        Step(fiche, text)
         for fiche, line in lines
-        if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie
+        if line.quand == "maintenant" and fiche.mobiliser and (text := fiche.mobiliser.salarie_for(answers))
     ]
     later = [fiche for fiche, line in lines if line.quand == "ensuite"]
     bring: list[str] = []
