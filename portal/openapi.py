@@ -313,6 +313,13 @@ def document() -> dict:
                 [_path("fiche_id", "l'identifiant de la fiche (ex. essai-encadre)")],
                 {
                     "200": _ok("La fiche.", _ref("Fiche")),
+                    "301": {
+                        "description": "Fiche archivée ou renommée : l'adresse de la fiche qui la remplace.",
+                        "headers": {
+                            "Location": {"description": "/api/fiches/<id de la fiche actuelle>", "schema": STRING},
+                            **LICENCE_HEADER,
+                        },
+                    },
                     "404": _answer("Aucune fiche de cet identifiant.", _ref("Erreur")),
                 },
                 "Fiches",
