@@ -11,6 +11,7 @@ from portal.cli_options import content_option, trees_option
 from portal.contacts_cli import COMMANDS as contacts_commands
 from portal.diagnostics import ContentError
 from portal.editor_cli import COMMANDS as editor_commands
+from portal.retention import purge_command
 from portal.tree_cli import COMMANDS as tree_commands
 
 
@@ -41,8 +42,18 @@ def check_command(content_dir: Path, trees_dir: Path, avertissements: bool) -> N
     if avertissements:
         for warning in catalog.warnings:
             click.echo(str(warning))
+        _legal_warnings()  # the operator's settings, not the content: not counted with its warnings
     warnings = f", {len(catalog.warnings)} avertissement(s)" if catalog.warnings else ""
     click.echo(f"{catalog.summary()} : aucun problème{warnings}")
+
+
+def _legal_warnings() -> None:
+    """Print the legal notices' settings the operator left empty (the pages then say « non renseigné »)."""
+    from portal.config import instance_dir, settings_from_env
+    from portal.web.legal import missing_settings
+
+    for warning in missing_settings(settings_from_env(instance_dir(), secret=False)):
+        click.echo(warning)
 
 
 @main.command("build")
@@ -143,7 +154,7 @@ def coverage_command(departement: str | None) -> None:
         click.echo(f"{d.code} {d.nom} : {counts}{oldest}")
 
 
-for _command in (*editor_commands, *tree_commands, *contacts_commands):
+for _command in (*editor_commands, *tree_commands, *contacts_commands, purge_command):
     main.add_command(_command)
 
 

@@ -197,6 +197,46 @@ SETTINGS = (
         4096,
     ),
     Setting(
+        "PORTAL_PUBLISHER",
+        "PUBLISHER",
+        "texte",
+        "",
+        "aucun ; les pages disent alors « non renseigné » et `portal check` l'avertit",
+        "éditeur du portail, affiché dans les mentions légales et la page « Données personnelles » (responsable du "
+        "traitement) : nom de l'organisme et adresse postale",
+    ),
+    Setting(
+        "PORTAL_PUBLICATION_DIRECTOR",
+        "PUBLICATION_DIRECTOR",
+        "texte",
+        "",
+        "aucun, « non renseigné »",
+        "directeur ou directrice de la publication : sa fonction dans l'organisme éditeur",
+    ),
+    Setting(
+        "PORTAL_HOSTING", "HOSTING", "texte", "", "aucun, « non renseigné »", "hébergeur : nom, adresse et téléphone"
+    ),
+    Setting(
+        "PORTAL_CONTACT",
+        "CONTACT",
+        "texte",
+        "",
+        "aucune, « non renseigné »",
+        "adresse électronique ou page de contact de l'éditeur, pour les droits sur les données personnelles et les "
+        "défauts d'accessibilité",
+    ),
+    Setting(
+        "PORTAL_REPORT_RETENTION_MONTHS",
+        "REPORT_RETENTION_MONTHS",
+        "entier",
+        12,
+        "12",
+        "durée de conservation, en mois, d'un signalement clos (et de son texte) : au-delà, `portal purger` et le "
+        "portail lui-même (au plus une fois par jour et par worker) l'effacent ; 0 pour ne jamais effacer",
+        0,
+        1200,
+    ),
+    Setting(
         "PORTAL_DASHBOARD_MIN_COUNT",
         "DASHBOARD_MIN_COUNT",
         "entier",
@@ -377,6 +417,15 @@ def sqlite_refused(settings: dict) -> str | None:
         "(postgresql://…) dans le fichier des réglages, ou PORTAL_SQLITE_IN_PRODUCTION=1 pour une instance "
         "seule qui garde sa base SQLite."
     )
+
+
+# What the law asks the publisher of a site to say about itself (loi n° 2004-575, art. 6): setting -> its label.
+LEGAL_SETTINGS = {
+    "PUBLISHER": "éditeur du portail",
+    "PUBLICATION_DIRECTOR": "directeur ou directrice de la publication",
+    "HOSTING": "hébergeur",
+    "CONTACT": "contact",
+}
 
 
 def settings_table() -> str:

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import phonenumbers
 from data_inclusion.schema import v1
 from pydantic import BaseModel, ValidationError
 
 from portal.catalog import Catalog, ContactEntry
 from portal.models import PUBLICS, RQTH_LABELS, Contact, Fiche, Zone
-from portal.text import fold
 
 SOURCE = "portail-pdp"
 FRANCE = ("france",)  # the schema's code for « everywhere in France »
@@ -128,7 +128,7 @@ def _structures(catalog: Catalog, departements_of) -> list[Structure]:
             place, zone = f"r{entry.code}", tuple(departements_of(entry.code))
         else:
             place, zone = entry.code.lower(), (entry.code,)
-        base = f"pdp-{entry.acteur}-{place}-{_slug(entry.contact.nom)}"
+        base = f"pdp-{entry.acteur}-{place}-{entry.contact.stable_id}"  # kept when the contact is renamed
         structure_id, n = base, 1
         while structure_id in seen:  # two contacts of one name in one place: numbered in the editor's order
             n += 1
@@ -157,7 +157,7 @@ def _structure_item(catalog: Catalog, structure: Structure, fiche_url) -> dict |
             "date_maj": _not_future(contact.source.vu_le),
             "description": _cut("\n\n".join(description), 10_000),
             "lien_source": fiche_url(acteur.id),
-            "telephone": contact.telephone,
+            "telephone": e164(contact.telephone),
             "courriel": contact.email,
             "site_web": contact.site or contact.annuaire or contact.formulaire,
             "reseaux_porteurs": {reseau} if reseau else None,
@@ -210,6 +210,33 @@ def _service_item(dispositif: Fiche, structure: Structure, published: dict, zone
         modes = [mode for mode in item["modes_mobilisation"] if mode != "utiliser-lien-mobilisation"]
         item["modes_mobilisation"] = modes or None
     return item
+
+
+# Overseas départements and collectivités share the French numbering plan (a number starts with 0) but have their
+# own country codes: a fixed or mobile number of theirs is theirs (05 96… is Martinique's +596 596…); a special
+# number (08 00…) is France's wherever it is written.
+_OVERSEAS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+_PLACE_TYPES = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE}
+
+
+def e164(phone: str | None) -> str | None:
+    """A phone number in E.164 (« 02 99 00 00 35 » -> « +33299000035 ») as the schema prefers, read with the
+    numbering plan that the maintained `phonenumbers` library ships; a number that is not a full one of the
+    plan (a short number, « 36 46 ») is kept as written, which the schema also accepts."""
+    if not phone:
+        return phone
+    candidates = [None] if phone.lstrip().startswith("+") else [*_OVERSEAS, "FR"]
+    for region in candidates:
+        try:
+            number = phonenumbers.parse(phone, region)
+        except phonenumbers.NumberParseException:
+            return phone
+        if not phonenumbers.is_valid_number(number):
+            continue
+        if region in _OVERSEAS and phonenumbers.number_type(number) not in _PLACE_TYPES:
+            continue
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phone
 
 
 def _publics(dispositif: Fiche) -> dict:
@@ -298,11 +325,3 @@ def _cut(text: str, limit: int) -> str:
 def _not_future(day: date) -> date:
     """The schema refuses a date after today: a date typed ahead becomes today, the latest true bound."""
     return min(day, date.today())
-
-
-def _slug(text: str) -> str:
-    """« Service social de la Carsat — Côte-d'Or » -> « service-social-de-la-carsat-cote-d-or » (60 at most)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-    if len(slug) > 60:
-        slug = slug[:60].rsplit("-", 1)[0]
-    return slug or "contact"

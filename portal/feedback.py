@@ -21,6 +21,7 @@ REASONS: dict[str, str] = {
     "conditions": "Conditions fausses",
     "supprime": "Dispositif supprimé ou suspendu",
     "lien-casse": "Lien cassé",
+    "accessibilite": "Problème d'accessibilité",
     "autre": "Autre",
 }
 TEXT_MAX = 2000  # characters of free text; a report is a few sentences, not a file

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from portal.text import slug
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FicheId = Annotated[str, Field(pattern=ID_PATTERN)]
 
@@ -192,6 +194,10 @@ class Contact(Strict):
 
     nom: Annotated[Text, AfterValidator(_no_formula)]  # the service, e.g. « Service social de la Carsat »
     """Le service, jamais une personne, par exemple « Service social de la Carsat, Côte-d'Or »."""
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)] | None = None  # set when the contact is renamed
+    """L'identifiant stable du contact dans l'annuaire publié (data·inclusion), quand il n'est plus tiré du nom :
+    l'import et le formulaire des éditeurs le posent quand le contact change de nom (c'est l'ancien nom, sans
+    accents), pour que les services qui réutilisent l'annuaire le reconnaissent. Ne pas le modifier."""
     telephone: Phone | None = None
     """Le numéro de téléphone du service, par exemple « 02 97 00 00 00 »."""
     email: Email | None = None
@@ -223,6 +229,11 @@ class Contact(Strict):
     confirme_par: str | None = None  # editors only, like note_editeurs
     """Le compte de l'éditeur qui a confirmé ces coordonnées : jamais affiché au public, seulement dans l'espace
     éditeurs."""
+
+    @property
+    def stable_id(self) -> str:
+        """The key of this contact in the published directory: `id` when set, else its name as a slug."""
+        return self.id or slug(self.nom)
 
     @property
     def reachable(self) -> bool:

@@ -181,7 +181,9 @@ def _renamed(existing: list[LocalContact], imported: list[LocalContact], positio
 
 def _merge(existing: LocalContact, imported: LocalContact, given: frozenset) -> LocalContact:
     data = existing.model_dump()
-    data.update({key: value for key, value in imported.model_dump().items() if key in given})
+    data.update({key: value for key, value in imported.model_dump().items() if key in given and key != "id"})
+    if data["nom"] != existing.nom:  # renamed: the published id stays the one of the old name
+        data["id"] = existing.stable_id
     if "statut" not in given and data != existing.model_dump():
         data["statut"] = imported.statut  # new values that nobody has checked yet: « a-verifier »
     return LocalContact.model_validate(data)

@@ -51,3 +51,11 @@ def folded_words(text: str) -> list[str]:
 def sort_key(text: str) -> str:
     """A key that sorts French words the way a reader expects (accents ignored)."""
     return " ".join(folded_words(text))
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """« Service social de la Carsat — Côte-d'Or » -> « service-social-de-la-carsat-cote-d-or » (`limit` at most)."""
+    found = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    if len(found) > limit:
+        found = found[:limit].rsplit("-", 1)[0]
+    return found or "contact"

@@ -10,6 +10,7 @@ from apps import portal_app
 from data_inclusion.schema import v1
 
 from portal.config import ROOT
+from portal.data_inclusion import e164
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRUCTURES, SERVICES = "/api/data-inclusion/structures", "/api/data-inclusion/services"
@@ -173,7 +174,7 @@ def test_ids_are_stable_across_instances_and_content_order(extended, tmp_path):
 def test_a_local_contact_is_a_structure_with_its_phone_and_the_address_it_states(extended):
     structure = by_id(extended, STRUCTURES)["pdp-cap-emploi-35-cap-emploi-35-ille-et-vilaine"]
     assert structure["nom"] == "Cap emploi 35 (Ille-et-Vilaine)"
-    assert structure["telephone"] == "02 99 00 00 35"
+    assert structure["telephone"] == "+33299000035"  # E.164, as the schema prefers
     assert structure["courriel"] == "contact@capemploi35.example.fr"
     assert (structure["adresse"], structure["complement_adresse"]) == ("4 rue de l'Exemple", "CS 10001")
     assert (structure["code_postal"], structure["commune"]) == ("35000", "Rennes")
@@ -186,7 +187,7 @@ def test_a_local_contact_is_a_structure_with_its_phone_and_the_address_it_states
 
 def test_an_address_that_cannot_be_read_is_not_guessed(extended):
     structure = by_id(extended, STRUCTURES)["pdp-cap-emploi-21-cap-emploi-21-cote-d-or"]
-    assert structure["telephone"] == "03 80 00 00 21"
+    assert structure["telephone"] == "+33380000021"
     assert [structure[key] for key in ("adresse", "complement_adresse", "code_postal", "commune")] == [None] * 4
 
 
@@ -250,7 +251,7 @@ def test_a_national_dispositif_is_a_service_of_each_structure_that_delivers_it(e
 
 def test_real_content_local_phones_and_addresses_reach_their_structures(real):
     structure = by_id(real, STRUCTURES)["pdp-service-social-assurance-maladie-21-service-social-de-la-carsat-cote-d-or"]
-    assert structure["telephone"] == "03 80 76 80 01"
+    assert structure["telephone"] == "+33380768001"
     assert structure["courriel"] == "servicesocial.dijon@carsat-bfc.fr"
     assert (structure["adresse"], structure["code_postal"], structure["commune"]) == (
         "1D boulevard de Champagne",
@@ -300,3 +301,32 @@ def test_the_lists_are_kept_once_per_version_whatever_the_host_and_the_day(tmp_p
     first = version._derived["data-inclusion"]
     assert client.get("/api/data-inclusion/structures").status_code == 200
     assert len(kept()) == 1 and version._derived["data-inclusion"] is not first  # yesterday's lists dropped
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        ("02 99 00 00 35", "+33299000035"),
+        ("0 800 11 10 09", "+33800111009"),  # a free number is France's, even for an office overseas
+        ("05 96 70 09 95", "+596596700995"),  # Martinique's own country code
+        ("+596 5 96 70 09 95", "+596596700995"),  # the 2019 directory's international form
+        ("+594 5 94 39 16 80", "+594594391680"),
+        ("02 62 90 00 00", "+262262900000"),  # La Réunion
+        ("02 69 61 00 00", "+262269610000"),  # Mayotte
+        ("36 46", "36 46"),  # a short number has no E.164 form: kept as written
+        (None, None),
+    ],
+)
+def test_phones_are_published_in_e164(written, published):
+    assert e164(written) == published
+
+
+def test_every_real_phone_is_e164_or_a_short_number(real):
+    phones = [item["telephone"] for item in items(real, STRUCTURES) if item["telephone"]]
+    assert len(phones) > 100
+    for phone in phones:
+        assert (phone.startswith("+") and phone[1:].isdigit() and 11 <= len(phone) <= 13) or phone in (
+            "36 46",
+            "39 49",
+        ), phone
+    assert "+596596700995" in phones and "+594594391680" in phones  # the MDPH of Martinique and Guyane

@@ -5,7 +5,7 @@ from flask import Flask, request
 
 def init_app(app: Flask) -> None:
     """Register blueprints, template filters and error pages on `app`."""
-    from portal import counts
+    from portal import counts, retention
     from portal.web import (
         api,
         assets,
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         filters,
         glossary,
         health,
+        legal,
         letters,
         orientation,
         reports,
@@ -38,8 +39,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(glossary.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(letters.bp)
+    legal.init_app(app)  # the pages the law asks for, and the licence header of the API
     reports.init_app(app)
     counts.init_app(app)
+    retention.init_app(app)
     app.register_blueprint(editors.bp)
     app.register_blueprint(dashboard.bp)
     errors.init_app(app)
@@ -97,11 +100,25 @@ def _navigation() -> dict:
         "search_url": search_url,
         "fiche_url": fiche_url,
         "frame_urls": frame_urls,
+        "legal_links": legal_links,
     }
 
 
+# The footer's links to the pages the law asks for (portal/web/legal.py): endpoint -> label.
+LEGAL_PAGES = {
+    "legal.accessibility": "Accessibilité : non conforme",
+    "legal.notices": "Mentions légales",
+    "legal.personal_data": "Données personnelles",
+}
+
+
+def legal_links() -> list[tuple[str, str]]:
+    urls = frame_urls()
+    return [(urls[endpoint], label) for endpoint, label in LEGAL_PAGES.items() if endpoint in urls]
+
+
 FRAME_ASSETS = {"css": "css/portal.css", "htmx": "vendor/htmx.min.js", "js": "js/portal.js"}
-FRAME_ENDPOINTS = ("directory.home", "api.fiches", *(way[0] for way in WAYS))
+FRAME_ENDPOINTS = ("directory.home", "api.fiches", "api.openapi", *(way[0] for way in WAYS), *LEGAL_PAGES)
 
 
 def frame_urls() -> dict[str, str]:

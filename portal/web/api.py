@@ -2,7 +2,9 @@
 
 from flask import Blueprint, abort, jsonify, redirect, url_for
 
+from portal.licence import licence_json
 from portal.models import EDITORS_ONLY_FIELDS
+from portal.openapi import document
 from portal.serving import current_catalog, current_version
 from portal.web.directory import read_filters
 from portal.web.errors import FicheNotFound
@@ -31,6 +33,7 @@ def fiches():
             "filtres": filters,
             "avertissements": notices,
             "fiches": [fiche_json(f) for f in catalog.fiches.values() if f.id in ids],
+            "licence": licence_json(catalog),
         }
     )
 
@@ -45,3 +48,9 @@ def fiche(fiche_id: str):
     if found is None:
         abort(404, description=FicheNotFound(""))
     return jsonify(fiche_json(found))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of every /api/ route (portal/openapi.py)."""
+    return jsonify(document())

@@ -7,6 +7,7 @@ from math import ceil
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from portal.data_inclusion import Directory, publish
+from portal.licence import licence_json
 from portal.serving import current_catalog, current_places, current_version
 
 bp = Blueprint("data_inclusion", __name__, url_prefix="/api/data-inclusion")
@@ -58,9 +59,15 @@ def _page(items: list[dict]):
     page = _whole_number("page", 1, 10**9, "un nombre entier à partir de 1")
     size = _whole_number("size", DEFAULT_SIZE, MAX_SIZE, f"un nombre entier de 1 à {MAX_SIZE}")
     chunk = _with_links(items[(page - 1) * size : page * size])
-    return jsonify(
-        {"items": chunk, "total": len(items), "page": page, "size": len(chunk), "pages": ceil(len(items) / size)}
-    )
+    page_data = {
+        "items": chunk,
+        "total": len(items),
+        "page": page,
+        "size": len(chunk),
+        "pages": ceil(len(items) / size),
+    }
+    # The schema's items have no licence field: the page names it, with the attribution third-party data needs.
+    return jsonify(page_data | {"licence": licence_json(current_catalog())})
 
 
 def _whole_number(name: str, default: int, largest: int, expected: str) -> int:

@@ -78,8 +78,8 @@ def _form_errors(reason: str, text: str) -> dict[str, str]:
         errors["raison"] = "Choisissez ce qui ne va pas dans la liste."
     if len(text) > TEXT_MAX:
         errors["texte"] = f"Votre texte fait {len(text)} caractères : raccourcissez-le à {TEXT_MAX} au plus."
-    elif reason == "autre" and not text:
-        errors["texte"] = "Avec « Autre », dites en quelques mots ce qui ne va pas."
+    elif reason in ("autre", "accessibilite") and not text:
+        errors["texte"] = f"Avec « {REASONS[reason]} », dites en quelques mots ce qui ne va pas."
     elif problem := patient_data_problem(text):
         errors["texte"] = problem
     return errors

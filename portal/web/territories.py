@@ -29,6 +29,7 @@ from portal.territory_edits import (
     scope_label,
     scope_refs,
 )
+from portal.text import slug
 from portal.web.coverage import current_coverage
 from portal.worklist import GAPS, worklist
 
@@ -276,6 +277,8 @@ def _form_errors(values: dict, data: dict, reason: str) -> dict[str, str]:
 def _stamped(data: dict, kept: dict, editor: str) -> dict:
     """The contact to write: the file's keys the form does not show (`pour`…) kept; a confirmation stamped."""
     data = {**{k: v for k, v in kept.items() if k not in FIELDS and k not in data}, **data}
+    if kept.get("nom") and data.get("nom") != kept["nom"] and not kept.get("id"):
+        data["id"] = slug(kept["nom"])  # renamed: the published id stays the one of the old name
     data.pop("confirme_le", None), data.pop("confirme_par", None)
     if data.get("statut") == "verifie":
         data["confirme_le"], data["confirme_par"] = date.today(), editor

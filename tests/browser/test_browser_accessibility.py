@@ -36,6 +36,9 @@ PAGE_TYPES = {
     "editeurs-connexion": "/editeurs/connexion",
     "signaler-une-erreur": "/signaler/essai-encadre",
     "signaler-un-contact": "/signaler/cap-emploi?contact=Cap+emploi+du+Morbihan",
+    "accessibilite": "/accessibilite",
+    "mentions-legales": "/mentions-legales",
+    "donnees-personnelles": "/donnees-personnelles",
 }
 
 BLOCKING = {"serious", "critical"}
