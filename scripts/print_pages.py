@@ -1,0 +1,101 @@
+"""Print the handout and the doctor's result of the sources' walks to A4 PDFs in headless Chromium, and count the
+pages with pypdf.
+
+    PYTHONPATH=$PWD .venv/bin/python scripts/print_pages.py [--out DIR] [--png]
+
+Serves the real content (read only; the database and built versions go to a temporary folder) on a loopback port.
+With --out, the PDFs are kept in DIR; with --png, a screenshot of each page in print media at A4 width too (the
+sheet as printed, without the page breaks), to look at.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+from io import BytesIO
+from pathlib import Path
+
+from pypdf import PdfReader
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from portal import create_app
+from portal.config import ROOT
+
+CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
+MDT, MT = "/orientation/medecin-du-travail", "/orientation/medecin-traitant"
+# The walks of the sources (a cariste in arrêt in Vannes, a patient in long arrêt in Dijon, an artisan without
+# arrêt) and the invalidité case: the result's URL; the handout is the same answers under /pour-le-salarie.
+CASES = {
+    "cariste-autre-poste-vannes": f"{MDT}?etape=pendant-arret&statut=salarie&situation=autre-poste&rqth=en-cours"
+    "&lieu=Vannes",
+    "cariste-reconversion-vannes": f"{MDT}?etape=pendant-arret&statut=salarie&situation=reconversion&rqth=en-cours"
+    "&lieu=Vannes",
+    "patient-arret-dijon": f"{MT}?etape=pendant-arret&statut=salarie&lieu=Dijon",
+    "artisan-sans-arret": f"{MDT}?etape=sans-arret&statut=independant&rqth=non",
+    "artisan-sans-arret-vannes": f"{MDT}?etape=sans-arret&statut=independant&rqth=non&lieu=Vannes",
+    "invalidite": f"{MDT}?etape=invalidite",
+    "invalidite-dijon": f"{MDT}?etape=invalidite&lieu=Dijon",
+}
+
+
+def handout_url(result_url: str) -> str:
+    path, _, query = result_url.partition("?")
+    return f"{path}/pour-le-salarie?{query}"
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+def pdf_of(page, url: str) -> bytes:
+    page.goto(url)
+    page.emulate_media(media="print")
+    return page.pdf(format="A4")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="folder where the PDFs (and PNGs) are kept")
+    parser.add_argument("--png", action="store_true", help="also a screenshot of each sheet in print media")
+    args = parser.parse_args()
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {
+                "CONTENT_DIR": str(ROOT / "content"),
+                "TREES_DIR": str(ROOT / "trees"),
+                "INSTANCE_DIR": folder,
+                "SECRET_KEY": "print-pages",
+            }
+        )
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
+            print(f"{'cas':30} {'feuille':>8} {'résultat':>9}")
+            for name, url in CASES.items():
+                counts = []
+                for kind, address in (("feuille", handout_url(url)), ("resultat", url)):
+                    pdf = pdf_of(page, base + address)
+                    counts.append(len(PdfReader(BytesIO(pdf)).pages))
+                    if args.out:
+                        (args.out / f"{name}-{kind}.pdf").write_bytes(pdf)
+                        if args.png:
+                            page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+                            page.screenshot(path=str(args.out / f"{name}-{kind}.png"), full_page=True)
+                            page.set_viewport_size({"width": 1280, "height": 900})
+                print(f"{name:30} {counts[0]:>8} {counts[1]:>9}")
+            browser.close()
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
