@@ -298,3 +298,14 @@ def test_no_handout_gives_the_demandeurs_d_emploi_line_to_a_worker(real_app):
             assert not re.search(r"France Travail \(pour : [^)]*Conseil en évolution", text), (tree.id, node, lieu)
     assert handouts == 3 * 68 and with_cep > 0
     assert not giving, f"{len(giving)} feuilles sur {handouts} donnent le 39 49 : {giving}"
+
+
+def test_the_dijon_sheet_marks_the_2020_numbers_and_names_the_rendez_vous_de_liaison(real_app):
+    """A patient in long arrêt in Dijon: the Carsat BFC numbers, read in a 2020 document, print « à vérifier »
+    beside them; the rendez-vous de liaison (« selon la situation ») is on the sheet in words to the salarié."""
+    page = real_app.test_client().get(
+        "/orientation/medecin-traitant/pour-le-salarie?etape=pendant-arret&statut=salarie&lieu=Dijon"
+    )
+    text = sheet(page.text)
+    assert re.search(r"Service social de la Carsat — Côte-d'Or Téléphone : 03 80 76 80 01 .*?\(à vérifier\)", text)
+    assert re.search(r"Selon votre situation .*Rendez-vous de liaison : Vous pouvez demander ce rendez-vous", text)
