@@ -1,11 +1,12 @@
 """Print the handout and the doctor's result of the sources' walks to A4 PDFs in headless Chromium, and count the
 pages with pypdf.
 
-    PYTHONPATH=$PWD .venv/bin/python scripts/print_pages.py [--out DIR] [--png]
+    PYTHONPATH=$PWD .venv/bin/python scripts/print_pages.py [--out DIR] [--png] [--all]
 
 Serves the real content (read only; the database and built versions go to a temporary folder) on a loopback port.
 With --out, the PDFs are kept in DIR; with --png, a screenshot of each page in print media at A4 width too (the
-sheet as printed, without the page breaks), to look at.
+sheet as printed, without the page breaks), to look at. With --all, the handout of every result of both trees too,
+without a place and in Vannes and Dijon: how many sheets take one page, and which take more.
 """
 
 import argparse
@@ -55,10 +56,39 @@ def pdf_of(page, url: str) -> bytes:
     return page.pdf(format="A4")
 
 
+def every_handout(app, page, base: str) -> None:
+    """The handout of every result of both trees, without a place and in Vannes and Dijon: pages per sheet."""
+    from collections import Counter
+
+    from portal.serving import current_catalog
+    from portal.trees import walk_paths
+
+    with app.app_context():
+        trees = list(current_catalog().trees.values())
+    pages, longer = Counter(), []
+    for tree in trees:
+        for node in tree.resultats:
+            path = next(path for path in walk_paths(tree) if path.end == node)
+            query = "&".join(f"{q}={c}" for q, c, step in path.answers if step)
+            for lieu in ("", "Vannes", "Dijon"):
+                url = f"/orientation/{tree.id}/pour-le-salarie?{query}&lieu={lieu}"
+                count = len(PdfReader(BytesIO(pdf_of(page, base + url))).pages)
+                pages[count] += 1
+                if count > 1:
+                    longer.append(f"{tree.id} › {node} › {lieu or 'sans lieu'}")
+    print(
+        f"\nfeuilles des {sum(pages.values())} résultats × lieux : "
+        + ", ".join(f"{n} sur {p} page(s)" for p, n in sorted(pages.items()))
+    )
+    for item in longer:
+        print("  plus d'une page :", item)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="folder where the PDFs (and PNGs) are kept")
     parser.add_argument("--png", action="store_true", help="also a screenshot of each sheet in print media")
+    parser.add_argument("--all", action="store_true", help="also the handout of every result, in three places")
     args = parser.parse_args()
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -88,10 +118,12 @@ def main() -> int:
                     if args.out:
                         (args.out / f"{name}-{kind}.pdf").write_bytes(pdf)
                         if args.png:
-                            page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+                            page.set_viewport_size({"width": 703, "height": 1047})  # A4 less its margins
                             page.screenshot(path=str(args.out / f"{name}-{kind}.png"), full_page=True)
                             page.set_viewport_size({"width": 1280, "height": 900})
                 print(f"{name:30} {counts[0]:>8} {counts[1]:>9}")
+            if args.all:
+                every_handout(app, page, base)
             browser.close()
         server.shutdown()
     return 0

@@ -72,6 +72,15 @@ class Caller:
         return self.group.means[0].contact if self.group.means else None
 
     @property
+    def local_name(self) -> str | None:
+        """The name of its office in the place (« Service social de la Carsat — Côte-d'Or »), when it is not the
+        acteur's own name; a national means keeps the acteur's name only."""
+        means = self.group.means[0] if self.group.means else None
+        if means is None or means.portee == "national" or means.contact.nom.startswith(self.acteur.titre):
+            return None
+        return means.contact.nom
+
+    @property
     def job_seekers_only(self) -> Contact | None:
         """For an acteur whose number serves demandeurs d'emploi only: the contact whose site the sheet gives."""
         if self.acteur.id not in JOB_SEEKERS_ONLY:
