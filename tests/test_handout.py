@@ -148,7 +148,8 @@ def _parse_entries(page: str) -> list[tuple[str, str]]:
     return parser.entries
 
 
-WAY = re.compile(r"Téléphone :|Courriel :|Formulaire de contact :|Trouver le service|pour vous inscrire : site")
+# A site is a way only where it finds the office (France Travail's, whose number is for demandeurs d'emploi).
+WAY = re.compile(r"Téléphone :|Courriel :|Formulaire de contact :|Trouver le service|Site : \S+, pour trouver votre")
 LINE = re.compile(r"Numéro : _{6,}")
 # The worker's own doctor: he knows him. His service de santé au travail (the médecin du travail, the service, its
 # cellule PDP) is one entry « Votre service de santé au travail » with a line for its number, never looked for
@@ -244,7 +245,7 @@ def test_an_acteur_without_a_way_leaves_a_line_and_says_whom_to_ask(real_app):
     assert re.search(r"^Cap emploi .*Numéro : _+ Où le trouver : Demandez ses coordonnées à la MDPH", cap_emploi)
     assert "portail" not in entries["Cap emploi"]  # « le portail ne connaît ni numéro national… »: not on paper
     # France Travail's number is the demandeurs d'emploi's line: its site, for after a licenciement.
-    assert "Après un licenciement, pour vous inscrire : site francetravail.fr" in entries["France Travail"]
+    assert "Site : francetravail.fr, pour trouver votre agence ou, après un licenciement" in entries["France Travail"]
     assert "39 49" not in entries["France Travail"]
     mdph = entries["Maison départementale des personnes handicapées"]
     assert "Trouver le service de votre département : cnsa.fr" in mdph
