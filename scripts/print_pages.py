@@ -57,7 +57,8 @@ def pdf_of(page, url: str) -> bytes:
 
 
 def every_handout(app, page, base: str) -> None:
-    """The handout of every result of both trees, without a place and in Vannes and Dijon: pages per sheet."""
+    """The handout and the result of every result of both trees, without a place and in Vannes and Dijon: how
+    many take how many pages, and which sheets take more than one page or prints more than three."""
     from collections import Counter
 
     from portal.serving import current_catalog
@@ -65,23 +66,26 @@ def every_handout(app, page, base: str) -> None:
 
     with app.app_context():
         trees = list(current_catalog().trees.values())
-    pages, longer = Counter(), []
+    pages = {"feuille": Counter(), "resultat": Counter()}
+    longer = []
     for tree in trees:
         for node in tree.resultats:
             path = next(path for path in walk_paths(tree) if path.end == node)
             query = "&".join(f"{q}={c}" for q, c, step in path.answers if step)
             for lieu in ("", "Vannes", "Dijon"):
-                url = f"/orientation/{tree.id}/pour-le-salarie?{query}&lieu={lieu}"
-                count = len(PdfReader(BytesIO(pdf_of(page, base + url))).pages)
-                pages[count] += 1
-                if count > 1:
-                    longer.append(f"{tree.id} › {node} › {lieu or 'sans lieu'}")
-    print(
-        f"\nfeuilles des {sum(pages.values())} résultats × lieux : "
-        + ", ".join(f"{n} sur {p} page(s)" for p, n in sorted(pages.items()))
-    )
+                for kind, url, most in (
+                    ("feuille", f"/orientation/{tree.id}/pour-le-salarie?{query}&lieu={lieu}", 1),
+                    ("resultat", f"/orientation/{tree.id}?{query}&lieu={lieu}", 3),
+                ):
+                    count = len(PdfReader(BytesIO(pdf_of(page, base + url))).pages)
+                    pages[kind][count] += 1
+                    if count > most:
+                        longer.append(f"{kind} de {count} pages : {tree.id} › {node} › {lieu or 'sans lieu'}")
+    for kind, counts in pages.items():
+        shares = ", ".join(f"{n} sur {p} page(s)" for p, n in sorted(counts.items()))
+        print(f"\n{kind} des {sum(counts.values())} résultats × lieux : {shares}")
     for item in longer:
-        print("  plus d'une page :", item)
+        print("  ", item)
 
 
 def main() -> int:
