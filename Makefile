@@ -54,9 +54,11 @@ assets: node_modules/.installed-run
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/mermaid/dist/mermaid.min.js static/vendor/mermaid.min.js
 
-# The French word list of the search's corrector, expanded once per version of dictionary-fr (about 30 s).
+# The French word list of the search's corrector, expanded once per version of dictionary-fr (about 30 s), and
+# the first names given in France that the report form looks for (names-dataset, about 5 s).
 words: $(VENV)/.installed-run node_modules/.installed-run
 	$(BIN)/python -m portal.french_words
+	$(BIN)/python -m portal.first_names
 
 # Check the content and build its version (catalogue, search index, communes) before any worker serves.
 build: install

@@ -3,7 +3,7 @@
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -14,9 +14,18 @@ from pydantic import BaseModel
 
 from portal.content_files import check_reference, read_document, validate_document
 from portal.diagnostics import ContentError, Problem, nearest, problem_at, relative
-from portal.models import Contact, Fiche, Glossaire, Region, Situation, Terme, Territoire, Vocabulaire
+from portal.models import (
+    Contact,
+    Fiche,
+    Glossaire,
+    Region,
+    Situation,
+    Terme,
+    Territoire,
+    Vocabulaire,
+)
 from portal.search import analyse
-from portal.trees import load_trees
+from portal.trees import check_texts_by_answers, load_trees
 from portal.walk import WalkError, walk_tree
 from portal.yamlsource import YamlDocument
 
@@ -48,6 +57,8 @@ class Catalog:
     vocabulaire: tuple[Situation, ...] = ()  # situations a doctor searches by name (content/vocabulaire.yaml)
     warnings: tuple[Problem, ...] = ()
     lines: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # id -> (file, line)
+    # An archived or renamed fiche's id -> the id of the current fiche its address redirects to.
+    redirects: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def __reduce__(self):
         # Stored by `portal build` (portal/version.py): read-only mappings are stored as the dicts they wrap;
@@ -112,6 +123,7 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
 
     broken: set[str] = set()  # ids (file names) of fiches whose own file has errors
     fiches, documents = _load_fiches(content_dir, root, problems, broken)
+    redirects = _take_out_archived(fiches, documents, root, problems)
     territoires = _load_places(content_dir / "territoires", Territoire, "departement", root, fiches, problems)
     regions = _load_places(content_dir / "regions", Region, "region", root, fiches, problems)
     glossaire = _load_glossaire(content_dir / "glossaire.yaml", root, fiches, problems)
@@ -119,15 +131,19 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
     _check_reach(fiches, documents, root, problems)
     _check_points(fiches, documents, root, problems)
 
-    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root)
+    trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root, broken)
     problems.extend(tree_problems)
-    # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone).
+    if trees:
+        problems.extend(check_texts_by_answers(trees, fiches, documents, root))
+    # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone); an
+    # address in a tree whose own file has errors is not checked (`broken`).
     vocabulaire = _load_vocabulaire(
-        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems
+        content_dir / "vocabulaire.yaml", root, fiches, trees if trees_dir else None, problems, broken
     )
     problems.extend(_content_warnings(fiches, documents, root))
     # A fiche whose own file has errors is not loaded: references to it are echoes of those errors, not new ones.
     problems = [p for p in problems if not (p.target and p.target in broken)]
+    problems = [_moved(p, redirects) if p.target in redirects else p for p in problems]
 
     errors = [p for p in problems if p.severity == "erreur"]
     if errors:
@@ -143,6 +159,54 @@ def load_catalog(content_dir: Path | str, trees_dir: Path | str | None = None) -
         vocabulaire=tuple(vocabulaire),
         warnings=tuple(sorted(problems, key=lambda p: (p.file, p.line))),
         lines=MappingProxyType({fid: (relative(doc.path, root), 1) for fid, doc in documents.items()}),
+        redirects=MappingProxyType(redirects),
+    )
+
+
+def _take_out_archived(fiches: dict, documents: dict, root: Path, problems: list[Problem]) -> dict[str, str]:
+    """Remove the archived fiches from `fiches`; return where each archived or former id now leads."""
+    archived = {fid: fiche for fid, fiche in fiches.items() if fiche.archive}
+    redirects: dict[str, str] = {}
+    for fid, fiche in fiches.items():
+        for index, old in enumerate(fiche.anciens_ids):
+            if old in fiches or old in redirects:
+                holder = "une fiche" if old in fiches else "l'ancien id d'une autre fiche"
+                problems.append(
+                    problem_at(
+                        documents[fid],
+                        ("anciens_ids", index),
+                        f"« {old} » est déjà {holder}",
+                        "une adresse mène à une seule fiche : retirez cette ligne",
+                        root=root,
+                    )
+                )
+            else:
+                redirects[old] = fid
+    for fid, fiche in archived.items():
+        target = fiche.archive.remplacee_par
+        target = redirects.get(target, target)
+        if target not in fiches or target in archived or target == fid:
+            why = "est elle-même archivée" if target in archived else "n'existe pas"
+            problems.append(
+                problem_at(
+                    documents[fid],
+                    ("archive", "remplacee_par"),
+                    f"la fiche de remplacement « {fiche.archive.remplacee_par} » {why}",
+                    "indiquez l'id d'une fiche publiée, vers laquelle l'ancienne adresse redirigera",
+                    root=root,
+                )
+            )
+        redirects[fid] = target
+        del fiches[fid], documents[fid]
+    return redirects
+
+
+def _moved(problem: Problem, redirects: dict[str, str]) -> Problem:
+    """A reference to an archived or renamed fiche: say so, and name the fiche to cite instead."""
+    return replace(
+        problem,
+        message=f"la fiche « {problem.target} » est archivée ou renommée",
+        hint=f"citez « {redirects[problem.target]} » à la place, ou retirez cette ligne",
     )
 
 
@@ -357,11 +421,28 @@ def _load_glossaire(path: Path, root: Path, fiches: dict, problems: list[Problem
             problem = check_reference(document, ("termes", index, "fiche"), terme.fiche, fiches, None, root)
             if problem:
                 problems.append(problem)
+        for n, synonyme in enumerate(terme.synonymes):
+            # « [direction régionale de l'économie, de l'emploi] » is two synonyms: the second, « de l'emploi »,
+            # would show the term for any search holding « emploi ».
+            if _SPLIT_START.match(synonyme):
+                problems.append(
+                    problem_at(
+                        document,
+                        ("termes", index, "synonymes", n),
+                        f"le synonyme « {synonyme} » commence comme la suite d'une expression coupée à sa virgule",
+                        "entre crochets, une virgule sépare deux synonymes : mettez l'expression entière entre "
+                        'guillemets ("…, …")',
+                        root=root,
+                    )
+                )
     return list(glossaire.termes)
 
 
+_SPLIT_START = re.compile(r"(?i)(?:de|du|des|et|d['’])(?:\s|$)|d['’]")
+
+
 def _load_vocabulaire(
-    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem]
+    path: Path, root: Path, fiches: dict, trees: dict | None, problems: list[Problem], broken: set[str]
 ) -> list[Situation]:
     """The situations of content/vocabulaire.yaml, each fiche, word and tree address checked."""
     document, vocabulaire = _load_optional(path, Vocabulaire, root, problems)
@@ -415,6 +496,8 @@ def _load_vocabulaire(
                     )
                 )
         for n, entree in enumerate(situation.orientation if trees is not None else ()):
+            if urlsplit(entree.adresse).path.removeprefix("/orientation/") in broken:
+                continue  # its tree has errors of its own, reported in its file
             problem = _check_tree_address(entree.adresse, trees)
             if problem:
                 problems.append(problem_at(document, (*at, "orientation", n, "adresse"), *problem, root=root))
@@ -482,18 +565,17 @@ def _content_warnings(fiches: dict, documents: dict, root: Path, today: date | N
 
 
 def _sourcing_warnings(fiche, document: YamlDocument, root: Path) -> list[Problem]:
-    """A fiche without a primary source (a « verifie » one above all), and a banner text that would never show."""
+    """A fiche without a primary source (an error) and a banner text that would never show."""
     warnings = []
-    if not any(source.primaire for source in fiche.sources):
-        how = "texte de loi, page de l'organisme ou d'un ministère : `url:`, `vu_le:`, `publie_le:` si la page "
-        how += "en affiche une, et `primaire: true`"
-        if fiche.statut == "verifie":
-            message = "la fiche est « verifie » sans source primaire datée"
-            hint = f"ajoutez la source primaire qui la confirme ({how}), ou remettez `statut: a-verifier`"
-        else:
-            message = "la fiche n'a pas de source primaire datée"
-            hint = f"ajoutez-en une ({how}) ; sinon, dites dans `note_editeurs` ce qui manque"
-        warnings.append(problem_at(document, ("sources",), message, hint, "avertissement", root))
+    primary = fiche.primary_sources
+    if not primary:
+        how = (
+            "le texte sur Légifrance, ou la page de l'organisme (un site en .gouv.fr, service-public.fr, ameli.fr, "
+            "msa.fr…, ou un site déclaré dans `sites_propres`) : `url:`, `vu_le:`, `publie_le:` si la page en "
+            "affiche une, et `primaire: true`"
+        )
+        hint = f"ajoutez la source primaire qui confirme la fiche ({how}) ; si aucune n'existe, archivez la fiche"
+        warnings.append(problem_at(document, ("sources",), "la fiche n'a aucune source primaire", hint, root=root))
     if fiche.statut == "verifie" and fiche.a_verifier:
         warnings.append(
             problem_at(

@@ -15,6 +15,7 @@ from portal.catalog import Catalog, ContactEntry
 from portal.diagnostics import nearest
 from portal.models import Email, LocalContact, Url
 from portal.places import Departement
+from portal.spreadsheet import looks_like_formula
 from portal.text import clean, fold, folded_words
 
 # Column (canonical name) -> the headers an editor may write for it, compared accent-, case- and
@@ -253,6 +254,13 @@ class RowReader:
         for key in _CONTACT_KEYS:
             if key in columns:
                 data[key] = self._cell(key, value(key), lambda m, h="", k=key: fail(k, m, h))
+        for column, text in row.values.items():
+            if looks_like_formula(text):
+                fail(
+                    column,
+                    f"la cellule « {text[:40]} » commence comme une formule de tableur",
+                    "retirez le signe du début (=, +, -, @) : un tableur exécuterait ce texte comme une formule",
+                )
         statut = header_key(value("statut")).replace(" ", "-") or "a-verifier"
         if statut not in {"verifie", "a-verifier"}:
             fail("statut", f"« {value('statut')} » n'est pas un statut", "écrivez « verifie » ou « a-verifier »")

@@ -178,7 +178,10 @@ def _service_item(dispositif: Fiche, structure: Structure, published: dict, zone
         )
         if present
     }
-    mobiliser = dispositif.mobiliser.model_dump(exclude_none=True) if dispositif.mobiliser else {}
+    # The texts chosen by an orientation walk's answers (`salarie_selon`) are not general precisions.
+    mobiliser = (
+        dispositif.mobiliser.model_dump(exclude_none=True, exclude={"salarie_selon"}) if dispositif.mobiliser else {}
+    )
     par = {"usagers"} if "salarie" in mobiliser else set()
     if "medecin_du_travail" in mobiliser or "medecin_traitant" in mobiliser:
         par.add("professionnels")

@@ -78,12 +78,20 @@ def nearest(word: str, choices) -> str | None:
 
 
 _CUSTOM = {
+    "formule": (
+        "commence comme une formule de tableur (=, +, -, @)",
+        "retirez ce signe du début : un tableur qui ouvre l'export des contacts l'exécuterait",
+    ),
     "url": ("n'est pas une adresse web valide", "écrivez l'adresse complète, commençant par https://"),
     "telephone": (
         "n'est pas un numéro de téléphone valide",
         "écrivez les chiffres, par exemple « 02 97 00 00 00 »",
     ),
     "email": ("n'est pas une adresse électronique valide", "écrivez une adresse comme service@exemple.fr"),
+    "domaine": (
+        "n'est pas un nom de domaine",
+        "écrivez le seul nom du site, sans « https:// » ni chemin, par exemple « transitionspro.fr »",
+    ),
     "source-sans-lieu": (
         "la source n'a ni `url` ni `document`",
         "ajoutez l'adresse de la page ou le document source",
@@ -192,7 +200,7 @@ def _french(item: dict, loc: tuple, model: type[BaseModel]) -> tuple[str, str]:
         code = str(context.get("error", ""))
         if code in _CUSTOM:
             message, hint = _CUSTOM[code]
-            return (f"« {value} » {message}" if code in {"url", "telephone", "email"} else message), hint
+            return (f"« {value} » {message}" if code in {"url", "telephone", "email", "formule"} else message), hint
     return (
         f"la valeur de « {name} » n'a pas la forme attendue",
         "comparez avec une fiche existante qui remplit cette clé",

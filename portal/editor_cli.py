@@ -98,8 +98,6 @@ def review_command(content_dir: Path, trees_dir: Path, within: int) -> None:
             click.echo(f"  {label} : {found.a_verifier}")
         for champ, texte in found.points:
             click.echo(f"  à vérifier ({champ}) : {texte}")
-        if found.sans_source_primaire:
-            click.echo("  aucune source primaire datée")
         if found.note_editeurs:
             click.echo(f"  note des éditeurs : {found.note_editeurs}")
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -60,10 +61,30 @@ def _email(value: str) -> str:
     return value
 
 
+def _no_formula(value: str) -> str:
+    from portal.spreadsheet import looks_like_formula
+
+    if looks_like_formula(value):
+        raise ValueError("formule")
+    return value
+
+
+def _domain(value: str) -> str:
+    if not re.fullmatch(r"([a-z0-9-]+\.)+[a-z]{2,}|\d{1,3}(\.\d{1,3}){3}", value):  # a name, or an address
+        raise ValueError("domaine")
+    return value
+
+
+def _within(host: str, site: str) -> bool:
+    return host == site or host.endswith("." + site)
+
+
 Url = Annotated[str, AfterValidator(_url)]
+Domain = Annotated[str, AfterValidator(_domain)]
 Phone = Annotated[str, AfterValidator(_phone)]
 Email = Annotated[str, AfterValidator(_email)]
 Text = Annotated[str, Field(min_length=1)]
+PlainText = Annotated[str, AfterValidator(_no_formula)]  # exported to spreadsheets: never run as a formula
 ActionText = Annotated[str, Field(min_length=1, max_length=100)]  # one short verb phrase
 
 
@@ -88,11 +109,14 @@ class Source(Strict):
     vu_le: date  # when an editor read it
     """La date à laquelle un éditeur a lu la source (AAAA-MM-JJ)."""
     primaire: bool = False  # the rule itself, or the organisation speaking for itself; always a web page
-    """true pour une source primaire, qui dit la règle elle-même : le texte de loi (Légifrance, le Code du travail
-    numérique, ou une reproduction fidèle du texte, nommée dans le titre), la page de l'organisme sur ce qu'il
-    fait (ameli.fr pour l'Assurance Maladie, agefiph.fr…), une page ou un questions-réponses d'un ministère ou de
-    service-public.fr. Une source primaire a toujours une `url`. Un cabinet, un syndicat, la presse, un compte
-    rendu de réunion ou la note de recherche du portail ne sont pas des sources primaires."""
+    """true pour une source qui dit la règle elle-même : le texte de loi (Légifrance, le Code du travail numérique,
+    ou une reproduction fidèle du texte, nommée dans le titre), la page de l'organisme sur ce qu'il fait
+    (ameli.fr pour l'Assurance Maladie, agefiph.fr…), une page ou un questions-réponses d'un ministère ou de
+    service-public.fr. Elle a toujours une `url`. Pour `portal check`, chaque fiche doit citer au moins une page
+    d'un site officiel (Légifrance et les sites en .gouv.fr, service-public.fr, ameli.fr, msa.fr…) ou d'un site
+    déclaré dans `sites_propres` : une reproduction sur un autre site ne suffit pas seule. Un cabinet, un
+    syndicat, la presse, un compte rendu de réunion ou la note de recherche du portail ne sont pas des sources
+    primaires."""
 
     @model_validator(mode="after")
     def _has_a_place(self) -> "Source":
@@ -101,6 +125,22 @@ class Source(Strict):
         if self.primaire and not self.url:
             raise ValueError("source-primaire-sans-url")
         return self
+
+
+# Where a primary source may live: the State (Légifrance and every .gouv.fr site), service-public.fr, the social
+# security bodies' own sites (ENIM for seafarers), the two handicap funds, the Ordre des médecins and the HAS.
+# Any other site counts only when the fiche declares it as the organisation's own (`sites_propres`). Kept short:
+# a site is added here only when it speaks for a public body.
+OFFICIAL_SITE = re.compile(
+    r"(^|\.)(gouv\.fr|service-public\.fr|ameli\.fr|assurance-maladie\.fr|msa\.fr|cnav\.fr|carsat-[a-z-]+\.fr"
+    r"|cramif\.fr|enim\.eu|urssaf\.fr|agefiph\.fr|fiphfp\.fr|conseil-national\.medecin\.fr|has-sante\.fr)$"
+)
+
+
+def site_of(url: str) -> str:
+    """The host of `url`, lowercase, without « www. » or a trailing dot."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    return host.removeprefix("www.")
 
 
 class Changement(Strict):
@@ -112,6 +152,16 @@ class Changement(Strict):
     """Ce qui a changé, et ce que les documents plus anciens disent à tort."""
 
 
+class TexteSelon(Strict):
+    """A text for the salarié that replaces `salarie` when the walk's answers match."""
+
+    si: dict[Annotated[str, Field(pattern=ID_PATTERN)], Annotated[str, Field(pattern=ID_PATTERN)]] = Field(min_length=1)
+    """Les réponses d'un parcours d'orientation qui appellent ce texte (question: code), toutes à la fois, par
+    exemple `{dispense: oui}` ; `portal check` vérifie que chaque question et chaque code existent dans un arbre."""
+    texte: Text
+    """Le texte écrit au salarié dans ce cas, à la place de `salarie` sur la feuille à lui remettre."""
+
+
 class Mobiliser(Strict):
     """How to mobilise the dispositif, told to each audience."""
 
@@ -121,30 +171,42 @@ class Mobiliser(Strict):
     """Comment le mobiliser quand on est médecin traitant."""
     salarie: str | None = None
     """Comment le mobiliser quand on est salarié."""
+    salarie_selon: list[TexteSelon] = []
+    """D'autres textes au salarié, choisis selon les réponses du parcours d'orientation : le premier dont toutes
+    les réponses `si` correspondent remplace `salarie` sur la feuille remise au salarié (une obligation que ces
+    réponses écartent n'y est jamais écrite)."""
     employeur: str | None = None
     """Comment le mobiliser quand on est employeur."""
+
+    def salarie_for(self, answers: dict[str, str]) -> str | None:
+        """The text for the salarié on a walk with these answers: the first `salarie_selon` they match, else
+        `salarie`."""
+        for case in self.salarie_selon:
+            if all(answers.get(question) == code for question, code in case.si.items()):
+                return case.texte
+        return self.salarie
 
 
 class Contact(Strict):
     """A functional contact (a service, a switchboard, a generic address): never a named person."""
 
-    nom: Text  # the service, e.g. « Service social de la Carsat, Côte-d'Or »
+    nom: Annotated[Text, AfterValidator(_no_formula)]  # the service, e.g. « Service social de la Carsat »
     """Le service, jamais une personne, par exemple « Service social de la Carsat, Côte-d'Or »."""
     telephone: Phone | None = None
     """Le numéro de téléphone du service, par exemple « 02 97 00 00 00 »."""
     email: Email | None = None
     """L'adresse électronique générique du service."""
-    adresse: str | None = None
+    adresse: PlainText | None = None
     """L'adresse postale."""
     site: Url | None = None
     """Le site web du service (https://…)."""
-    horaires: str | None = None
+    horaires: PlainText | None = None
     """Les horaires d'ouverture ou d'accueil téléphonique."""
     formulaire: Url | None = None
     """Le formulaire de contact en ligne du service (https://…)."""
     annuaire: Url | None = None
     """Une page qui trouve le service local, par exemple « trouver votre MDPH » (https://…)."""
-    note: str | None = None
+    note: PlainText | None = None
     """Une précision utile au lecteur."""
     source: Source
     """D'où viennent ces coordonnées, et quand elles ont été lues."""
@@ -222,6 +284,18 @@ class PointAVerifier(Strict):
     une source officielle »."""
 
 
+class Archive(Strict):
+    """A fiche taken out of the portal: its address redirects to the fiche that replaces it."""
+
+    le: date
+    """La date du retrait (AAAA-MM-JJ)."""
+    remplacee_par: FicheId
+    """L'id de la fiche actuelle vers laquelle l'adresse de cette fiche redirige (par exemple « amenagement-poste »)."""
+    raison: Text
+    """Pourquoi la fiche est retirée, par exemple « aucune source primaire ne confirme que le dispositif existe
+    encore »."""
+
+
 class Fiche(Strict):
     """One acteur or dispositif (the kind comes from the folder: content/acteurs or content/dispositifs)."""
 
@@ -281,6 +355,17 @@ class Fiche(Strict):
     de santé au travail de l'employeur, indiqué sur la fiche de paie ou par l'employeur »."""
     sources: list[Source] = Field(min_length=1)
     """Les sources de la fiche (au moins une), avec leur date."""
+    sites_propres: list[Domain] = []  # the organisation's own sites: a primary source may come from them
+    """Les domaines des sites de l'organisme que décrit la fiche, sans « https:// » (par exemple
+    « transitionspro.fr ») : une page de ces sites compte comme source primaire, comme
+    Légifrance, un site en .gouv.fr ou ameli.fr."""
+    anciens_ids: list[FicheId] = []  # ids this fiche had before a rename: their addresses redirect here
+    """Les anciens ids de la fiche, si elle a été renommée : les anciennes adresses (/fiches/<ancien-id>)
+    redirigent vers elle."""
+    archive: Archive | None = None  # set: the fiche is out of the portal, its address redirects
+    """À remplir pour retirer la fiche du portail : elle sort de la recherche, des arbres, des listes et de l'API,
+    et son adresse redirige vers la fiche qui la remplace. Pour la rétablir, retirez ce bloc et citez une source
+    primaire."""
     mis_a_jour: date
     """La date de la dernière relecture de la fiche (AAAA-MM-JJ)."""
     revision_mois: int = Field(default=6, ge=1, le=36)  # review period
@@ -298,6 +383,17 @@ class Fiche(Strict):
     note_editeurs: str | None = None  # never on a public page: the editors' area and `portal revue` only
     """Une note pour les éditeurs, jamais affichée au public : ce qui a été lu ou non, d'où vient un fait, ce
     qu'il reste à chercher. Elle s'affiche dans l'espace éditeurs (/editeurs/revue) et dans `portal revue`."""
+
+    @property
+    def primary_sources(self) -> list[Source]:
+        """The pages that speak for the rule itself: those on an official site or on one of the fiche's own sites."""
+        own = set(self.sites_propres)
+        return [
+            source
+            for source in self.sources
+            if source.url
+            and (OFFICIAL_SITE.search(site_of(source.url)) or any(_within(site_of(source.url), s) for s in own))
+        ]
 
     @model_validator(mode="after")
     def _explains_what_to_check(self) -> "Fiche":
@@ -532,6 +628,11 @@ class CasType(Strict):
     """Les fiches qui doivent figurer dans le résultat."""
     ne_doit_pas_proposer: list[FicheId] = []
     """Les fiches qui ne doivent pas y figurer."""
+    feuille_doit_dire: list[Text] = []
+    """Des mots que la feuille remise au salarié doit contenir (sans tenir compte des majuscules)."""
+    feuille_ne_doit_pas_dire: list[Text] = []
+    """Des mots que la feuille remise au salarié ne doit pas contenir, par exemple une obligation que les réponses
+    écartent (« reprendre le paiement de votre salaire » pour un apprenti)."""
 
 
 class CasTypes(Strict):

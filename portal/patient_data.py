@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
-from portal.first_names import FIRST_NAMES
+from portal.first_names import first_names
 from portal.text import fold
 
 NIR_MESSAGE = (
@@ -72,11 +72,22 @@ def _nir_shape(chars: str) -> re.Match | None:
     return match if department != "00" and order != "000" else None
 
 
-def _nir_in_run(run: str) -> bool:
+# Words that say a number is a file's, not a person's: a 13-digit number after one of them is no NIR.
+_FILE_WORDS = re.compile(
+    r"(?<!\w)(?:dossier|r[ée]f[ée]rence|r[ée]f|facture|commande|ticket|demande|agefiph|fiphfp|convention|"
+    r"siret|siren|finess|rpps|adeli)(?!\w)[^.!?\n]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def _nir_in_run(run: str, before: str) -> bool:
     pieces = [piece.upper() for piece in _PIECES.split(run) if piece]
     whole = "".join(pieces)
-    # A run of exactly 13 or 15 characters in the NIR's shape is one, whatever its key (a typo stays a NIR).
-    if len(whole) in (13, 15) and _nir_shape(whole):
+    # 15 characters in the NIR's shape are one, whatever the key (a typo stays a NIR); 13 too, unless a word
+    # before them says they number a file (« dossier Agefiph n° 2210512345678 »).
+    if len(whole) == 15 and _nir_shape(whole):
+        return True
+    if len(whole) == 13 and _nir_shape(whole) and not _FILE_WORDS.search(before):
         return True
     # In a longer run of numbers (« NIR 1 85 … 91 12/03/1985 »): whole groups that make a NIR with a valid key.
     for start in range(len(pieces)):
@@ -92,8 +103,9 @@ def _nir_in_run(run: str) -> bool:
 
 def find_nir(text: str) -> str | None:
     """The first NIR found in `text` (normalised), with or without its key; None if there is none."""
-    for match in _RUN.finditer(normalise(text)):
-        if _nir_in_run(match.group(0)):
+    text = normalise(text)
+    for match in _RUN.finditer(text):
+        if _nir_in_run(match.group(0), text[max(0, match.start() - 60) : match.start()]):
             return match.group(0).strip()
     return None
 
@@ -159,8 +171,8 @@ _SKIP_AFTER = re.compile(r"^[\s,;:()\[\]\-\u2010-\u2015«»\"'’]*")
 
 
 def _is_first_name(word: str) -> bool:
-    parts = fold(word).split("-")
-    return all(part in FIRST_NAMES for part in parts)
+    names = first_names()
+    return all(part in names for part in fold(word).lower().split("-"))
 
 
 def _capitalised(word: str) -> bool:
@@ -260,10 +272,77 @@ def find_birth_date_with_name(text: str, today: date | None = None) -> str | Non
     return None
 
 
+# --- A full name beside a health word or a mobile number ------------------------------------------------------
+
+# Beginnings of folded words that speak of someone's health: illnesses, symptoms, treatments, leave, handicap.
+_HEALTH_STEMS_TEXT = """
+    malad cancer tumeur leucemi lymphom metasta chimio radiother sclerose diabet epilep avc infarctus cardiaq
+    cardiopath hypertens asthm bpco insuffisan dialys greff vih sida seropositi hepatit cirrhos crohn rectocolit
+    parkinson alzheimer demence depress anxi burn-out burnout epuisement bipolair schizophren psychos psychiatr
+    suicid addict alcool toxicoman lombalg lombalgi lombosciat sciatiq hernie discal cervicalg tendinit
+    tendinopath canal carpien capsulit epicondyl arthros arthrit polyarthrit fibromyalg rhumatism spondyl lupus
+    mucovisc myopath dystroph paraly paraple tetraple hemiple amput fracture entors luxation trauma commotion
+    aveugle malvoyan cecite sourd surdit malentendan acouphen autis dyslex handicap invalid enceinte grossesse
+    fausse-couche covid allergi eczema psoriasis obesit anorexi boulimi migrain cephal vertig hospitalis opere
+    operation chirurg arret-maladie arret-de-travail inapte inaptitude rqth ald
+"""
+_HEALTH_STEMS = tuple(_HEALTH_STEMS_TEXT.split())
+_HEALTH_SUFFIXES = ("algie", "algies", "pathie", "pathies", "plegie", "plegique", "ectomie", "otomie", "emie")
+_HEALTH_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+# A French mobile number (06, 07, +33 6, 0033 7), in any spacing: a person's, never a service's switchboard.
+_MOBILE = re.compile(r"(?<![0-9+])(?:(?:\+|00)\s*33\s*(?:\(0\)\s*)?|0)[67](?:[\s.\-]*[0-9]){8}(?![0-9])")
+_NAME_NEAR = 100  # characters between a name and what it is said of
+
+NAME_MESSAGE = (
+    "Votre texte semble nommer une personne à côté de son état de santé ou d'un numéro de portable. Pour protéger "
+    "les patients, ce formulaire n'accepte aucun nom de personne : retirez le nom et décrivez seulement l'erreur "
+    "de la fiche."
+)
+
+
+def _full_names(text: str) -> list[tuple[int, int]]:
+    """Where a full name stands: a civility and a capitalised word (« Mme Morel »), or a first name and a
+    capitalised word side by side in either order (« Camille Roux », « ROUX Camille »)."""
+    spans = [match.span() for match in _CIVILITY.finditer(text) if match.group(0).split()[-1][:1].isupper()]
+    for match in _WORD_PAIR.finditer(text):
+        first, second = match.group(1), match.group(2)
+        if not (first[:1].isupper() and second[:1].isupper()):
+            continue
+        if any(fold(word) in _INTRODUCERS or fold(word) in _NOT_NAMES for word in (first, second)):
+            continue
+        if _is_first_name(first) or _is_first_name(second):
+            spans.append((match.start(1), match.end(2)))
+    return spans
+
+
+# Names of institutions that carry a health word without speaking of anyone's health.
+_INSTITUTIONS = re.compile(r"assurance[\s-]+maladie|service[\s-]+medical|sante[\s-]+au[\s-]+travail")
+
+
+def _speaks_of_health(text: str) -> bool:
+    for word in _HEALTH_WORD.findall(_INSTITUTIONS.sub(" ", fold(text).lower())):
+        if word.startswith(_HEALTH_STEMS) or word.endswith(_HEALTH_SUFFIXES):
+            return True
+    return False
+
+
+def find_name_with_health_or_mobile(text: str) -> str | None:
+    """A full name with a health word or a mobile number near it (« Mme Morel a une sclérose en plaques »,
+    « appelez Camille Roux au 06 12 34 56 78 »); None if there is none."""
+    text = normalise(text)
+    for start, end in _full_names(text):
+        around = text[max(0, start - _NAME_NEAR) : end + _NAME_NEAR]
+        if _MOBILE.search(around) or _speaks_of_health(around.replace(text[start:end], " ")):
+            return text[start:end]
+    return None
+
+
 def patient_data_problem(text: str, today: date | None = None) -> str | None:
     """A French explanation when `text` looks like it holds patient data; None when it looks safe."""
     if find_nir(text):
         return NIR_MESSAGE
     if find_birth_date_with_name(text, today):
         return BIRTH_MESSAGE
+    if find_name_with_health_or_mobile(text):
+        return NAME_MESSAGE
     return None

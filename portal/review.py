@@ -94,7 +94,6 @@ class EditorNote:
     a_verifier: str | None  # a fiche « a-verifier »: its banner; a contact: its `a_verifier`
     points: tuple[tuple[str, str], ...]  # (field, text) of each point to check
     note_editeurs: str | None
-    sans_source_primaire: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -102,18 +101,15 @@ class EditorNote:
 
 
 def editor_notes(catalog: Catalog) -> list[EditorNote]:
-    """Every fiche with a doubt, a point to check, an editors' note or no primary source, in title order; then
-    every contact with a doubt or an editors' note, file by file."""
+    """Every fiche with a doubt, a point to check or an editors' note, in title order; then every contact with a
+    doubt or an editors' note, file by file. (A fiche without a primary source does not load: `portal check`.)"""
     notes = []
     for fiche in catalog.fiches.values():
         banner = fiche.a_verifier if fiche.statut == "a-verifier" else None
         points = tuple((point.champ, point.texte) for point in fiche.a_verifier_points)
-        unsourced = not any(source.primaire for source in fiche.sources)
-        if banner or points or fiche.note_editeurs or unsourced:
+        if banner or points or fiche.note_editeurs:
             file = catalog.lines.get(fiche.id, ("", 1))[0]
-            notes.append(
-                EditorNote("fiche", fiche.id, fiche.titre, file, banner, points, fiche.note_editeurs, unsourced)
-            )
+            notes.append(EditorNote("fiche", fiche.id, fiche.titre, file, banner, points, fiche.note_editeurs))
     for entry in catalog.contact_entries:
         fiche_id, contact, file = entry.acteur, entry.contact, entry.file
         if contact.a_verifier or contact.note_editeurs:

@@ -11,6 +11,10 @@ How it works, and why (measured by `python -m portal.bench` on 5,000 fiches; see
   some of its words. The other fiches hold every word; when none does, those holding the most come first. The
   page says which words the first fiche lacks (« mots ignorés »).
 - A real French word (the dictionary-fr word list, portal.french_words) is never « corrected » into another.
+- The doctors' lexicon (portal/lexique-medecins.yaml, portal.doctor_words) adds words the vocabulary lacks
+  (pathologies, body regions, trades, statuses, acronyms) leading to its situations, reads a typed length of
+  leave (« arrêt depuis 4 mois »), and gives French words that no fiche holds the general situation and the
+  tree: a query made of a pathology or a trade never ends on nothing.
 - Phone numbers of the acteurs' `joindre` are indexed as one word (« 3646 »), and typed groups of digits
   (« 36 46 ») are joined when the index has them.
 - Scoring does not run Whoosh's matchers: walking their postings in pure Python took 180 ms (p50) for
@@ -43,6 +47,7 @@ from whoosh import index
 from whoosh.fields import KEYWORD, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from portal.doctor_words import doctor_lexicon, duration_days, family_situations, general_situation
 from portal.french_words import french_words
 from portal.models import ETAPES, PUBLICS, TYPES, Fiche, Situation, Terme
 from portal.text import WORD, clean, fold, fold_in_place
@@ -118,7 +123,12 @@ def fiche_texts(fiche: Fiche, catalog: "Catalog") -> dict[str, str]:
     aliases = list(dict.fromkeys(a for a in aliases if a))
     tags = [TYPES[fiche.type]] + [ETAPES[e] for e in fiche.etapes] + [PUBLICS[p] for p in fiche.publics]
     tags += [catalog.fiches[a].titre for a in fiche.acteurs if a in catalog.fiches]
-    mobiliser = fiche.mobiliser.model_dump(exclude_none=True).values() if fiche.mobiliser else []
+    mobiliser = (
+        [*fiche.mobiliser.model_dump(exclude_none=True, exclude={"salarie_selon"}).values()]
+        + [case.texte for case in fiche.mobiliser.salarie_selon]
+        if fiche.mobiliser
+        else []
+    )
     body = [
         fiche.resume,
         fiche.description,
@@ -243,6 +253,7 @@ class _Slot:
     label: str = ""  # the words as typed, for « mots ignorés »
     situation: Situation | None = None
     named: list[int] = field(default_factory=list)  # docs of the fiches it names, most useful first
+    span: tuple[int, int] = (0, 0)  # where a duration of leave was typed
 
 
 class SearchIndex:
@@ -276,8 +287,20 @@ class SearchIndex:
             for form in map(analyse, (situation.nom, *situation.mots)):
                 if form:
                     self._situation_at.setdefault(form[0], []).append((situation, form))
+        self._surface: dict[str, list[str]] = meta["surface"]  # stem -> the folded words that have it
+        self._add_lexicon(catalog)
         for forms in self._situation_at.values():
             forms.sort(key=lambda item: -len(item[1]))
+        # The words the vocabulary and the lexicon understand, for « Vouliez-vous dire » where no fiche has them.
+        said = [w for situation in catalog.vocabulaire for w in (situation.nom, *situation.mots)]
+        said += [
+            w
+            for _situation, words in family_situations(doctor_lexicon(), catalog.vocabulaire, self._general)
+            for w in words
+        ]
+        self._understood = frozenset(
+            w for w in folded_terms(" ".join(said)) if FUZZY_LENGTH[0] <= len(w) <= FUZZY_LENGTH[1] and w.isalpha()
+        )
         fiches = [catalog.fiches[i] for i in self._ids]
         self._facet_docs: dict[str, dict[str, set[int]]] = {"type": {}, "etape": {}, "public": {}}
         # Fiches sharing the same facet values share a « signature » number: counting those numbers over the
@@ -293,7 +316,41 @@ class SearchIndex:
         self._signatures = list(signatures)
         self._bodies: list[str] = meta["bodies"]
         self._folded_bodies: list[str] = meta["folded_bodies"]
-        self._surface: dict[str, list[str]] = meta["surface"]  # stem -> the folded words that have it
+
+    def _add_lexicon(self, catalog: "Catalog") -> None:
+        """The doctors' lexicon after the vocabulary and the glossary, which win for the same words: its words
+        lead to their situations, its acronyms to their fiches, a typed duration of leave to « Arrêt long »."""
+        lexique = doctor_lexicon()
+        self._general = general_situation(lexique)
+        self._general_docs = [self._doc_of[f] for f in self._general.fiches if f in self._doc_of]
+        by_name = {situation.nom: situation for situation in catalog.vocabulaire}
+        self._long_leave = (by_name.get(lexique.duree.situation), lexique.duree.jours)
+        taken = {tuple(form) for forms in self._situation_at.values() for _situation, form in forms}
+        taken |= {tuple(form) for forms in self._glossary_at.values() for _terme, form, _forms in forms}
+        families = family_situations(lexique, catalog.vocabulaire, self._general)
+        lexicon_words = {fold_word(word) for _situation, words in families for word in words}
+        self._exact_words: dict[str, Situation] = {}  # folded word -> situation, where the stem would mislead
+        for situation, words in families:
+            for word, form in zip(words, map(analyse, words), strict=True):
+                if not form or tuple(form) in taken:
+                    continue
+                if len(form) == 1 and self._conflates(form[0], lexicon_words):
+                    self._exact_words[fold_word(word)] = situation
+                    continue
+                if situation is self._general and any(heading.issuperset(form) for heading in self._headings):
+                    continue  # a fiche is titled so (« MSA » once it has its fiche): the fiche answers
+                taken.add(tuple(form))
+                self._situation_at.setdefault(form[0], []).append((situation, form))
+        for terme in lexique.sigles:
+            forms = [analyse(f) for f in (terme.terme, *terme.synonymes)]
+            if terme.fiche in self._doc_of and not any(tuple(form) in taken for form in forms):
+                for form in forms:
+                    self._glossary_at.setdefault(form[0], []).append((terme, form, forms))
+
+    def _conflates(self, stem: str, lexicon_words: set[str]) -> bool:
+        """Whether the fiches hold, under this stem, a word the lexicon does not mean: « formateur » and
+        « formation » share « format », so « formateur » would turn every search for « formation » into a trade."""
+        return any(word not in lexicon_words and word[:-1] not in lexicon_words for word in self._surface.get(stem, ()))
 
     @classmethod
     def build(cls, folder: Path, catalog: "Catalog") -> "SearchIndex":
@@ -329,13 +386,38 @@ class SearchIndex:
             return SearchResult(query=query_text, termes=termes, notices=notices, suggestion=suggestion)
 
         slot_scores = [self._slot_scores(slot) for slot in slots]
+        general = [slot for slot in slots if slot.situation is self._general]
+        if (
+            general
+            and len(general) < len(slots)
+            and any(self._names_a_fiche(slot, scores) for slot, scores in zip(slots, slot_scores, strict=True))
+        ):
+            # « agriculteur MSA » once the MSA has its fiche: the general situation is a way out, not an answer;
+            # the fiche the query names comes first (a word only in the body, « contact », does not name one).
+            for slot in general:
+                slot.named = []
+            situations.sort(key=lambda situation: situation is self._general)  # the specific one first
+        if not any(slot_scores) and not any(slot.named for slot in slots) and self._in_french(slots, corrections):
+            # Real French words that no fiche holds (a pathology or a trade the lexicon lacks): never nothing,
+            # the general situation and the tree.
+            slots.append(_Slot([], [], situation=self._general, named=self._general_docs))
+            slot_scores.append({})
+            situations.append(self._general)
         slot_named = [set(slot.named) for slot in slots]
         named = set().union(*slot_named)
+        # The fiches the facets and the place leave: whether some fiche holds every word is decided among them
+        # (« formation salaire » among the acteurs gives the acteurs holding « formation », not nothing).
+        scope = self._allowed(filters or {})
+        if excluded:
+            gone = {self._doc_of[fiche_id] for fiche_id in excluded if fiche_id in self._doc_of}
+            scope = (set(range(len(self._ids))) if scope is None else scope) - gone
         # The fiches holding every slot, by C-speed set operations from the smallest slot.
         order = sorted(range(len(slots)), key=lambda i: len(slot_scores[i]) + len(slot_named[i]))
         full = set(slot_scores[order[0]]) | slot_named[order[0]]
         for i in order[1:]:
             full = (full & slot_scores[i].keys()) | (full & slot_named[i])
+        if scope is not None:
+            full &= scope
         partial = not full
         if partial:  # no fiche holds them all: those holding the most come first
             counts = Counter(
@@ -346,11 +428,8 @@ class SearchIndex:
             holds = list(zip(slot_scores, slot_named, strict=True))
             counts = {doc: sum(doc in sc or doc in n for sc, n in holds) for doc in named - full}
             matched, default_count = full | named, len(slots)
-        allowed = self._allowed(filters or {})
-        if allowed is not None:
-            matched &= allowed
-        if excluded:
-            matched -= {self._doc_of[fiche_id] for fiche_id in excluded if fiche_id in self._doc_of}
+        if scope is not None:
+            matched &= scope
         pages = max(1, math.ceil(len(matched) / per_page))
         page = min(max(page, 1), pages)
         ranked = self._rank(matched, slots, slot_scores, (counts, default_count), page * per_page)
@@ -358,8 +437,9 @@ class SearchIndex:
         ignored = [
             slot.label
             for slot, sc, n in zip(slots, slot_scores, slot_named, strict=True)
-            if top not in sc and top not in n
+            if slot.label and slot.situation is not self._general and top not in sc and top not in n
         ]
+        typed = sum(1 for slot in slots if slot.label)  # the general situation's slot is not a word typed
         # Highlight what was typed, and acronyms standing for it; not each word of a long synonym.
         terms = {
             stem for slot in slots for alt in slot.alternatives if alt == slot.typed or len(alt) == 1 for stem in alt
@@ -376,8 +456,8 @@ class SearchIndex:
             notices=notices,
             page=page,
             pages=pages,
-            partial=partial and len(slots) > 1,
-            ignored=ignored if len(slots) > 1 else [],
+            partial=partial and typed > 1 and bool(matched) and self._general not in situations,
+            ignored=ignored if typed > 1 and ranked else [],
             situations=situations,
         )
 
@@ -412,6 +492,10 @@ class SearchIndex:
         return named + [doc for _key, _total, doc in best]
 
     def _slots(self, query_text: str, notices: list[str]):
+        leave = self._leave_slot(query_text)
+        if leave:  # the duration is read, not searched: « 4 » and « mois » are in no fiche worth finding
+            start, end = leave.span
+            query_text = f"{query_text[:start]} {query_text[end:]}"
         words = self._typed_words(query_text)
         if len(words) > MAX_QUERY_WORDS:
             words = words[:MAX_QUERY_WORDS]
@@ -423,13 +507,14 @@ class SearchIndex:
                 if correction:
                     corrections[word] = correction
                     words[position] = (typed, correction)
-        stems, labels = [], []  # each stem once, with the word typed for it
+        stems, labels, folded = [], [], []  # each stem once, with the word typed for it
         for typed, word in words:
             stem = french_stem(word)
             if stem not in stems:
                 stems.append(stem)
                 labels.append(typed)
-        slots, termes, position = [], [], 0
+                folded.append(word)
+        slots, termes, position = [leave] if leave else [], [], 0
         while position < len(stems):
             # A glossary term named here (its acronym or a synonym) matches any of its forms; a situation of the
             # vocabulary names its fiches. The longer form wins; a situation wins over a term of the same length.
@@ -437,6 +522,13 @@ class SearchIndex:
             situated = next(
                 (s for s in self._situation_at.get(stems[position], ()) if _at(stems, position, s[1])), None
             )
+            exact = self._exact_words.get(folded[position]) or self._exact_words.get(folded[position][:-1])
+            if exact and not term and not situated:
+                # « caissier »: a lexicon word whose stem the fiches use for another (« caisse »), matched as typed.
+                named = [self._doc_of[f] for f in exact.fiches if f in self._doc_of]
+                slots.append(_Slot([], [], label=labels[position], situation=exact, named=named))
+                position += 1
+                continue
             if situated and (not term or len(situated[1]) >= len(term[1])):
                 situation, form = situated
                 alternatives = [form]
@@ -458,6 +550,22 @@ class SearchIndex:
             position += len(form)
         return slots, termes, corrections
 
+    def _leave_slot(self, query_text: str) -> "_Slot | None":
+        """« arrêt depuis 4 mois », « 90 jours d'arrêt »: a sick leave longer than the lexicon's threshold names
+        the « Arrêt long » situation and its fiches. A duration without « arrêt » (« visite de reprise 45 jours »)
+        is left to the words."""
+        situation, threshold = self._long_leave
+        folded = fold_in_place(query_text)  # same offsets as the query
+        if situation is None or not re.search(r"\barr[eê]t", folded):
+            return None
+        found = duration_days(folded)
+        if not found or found[0] <= threshold:
+            return None
+        fiches = [self._doc_of[f] for f in situation.fiches if f in self._doc_of]
+        slot = _Slot([], [], label=query_text[found[1][0] : found[1][1]].strip(), situation=situation, named=fiches)
+        slot.span = found[1]
+        return slot
+
     def _typed_words(self, query_text: str) -> list[tuple[str, str]]:
         """(as typed, folded) for each searched word; a phone number typed in groups (« 36 46 ») is one word
         when the index has it, so that it finds the acteur that answers it."""
@@ -469,6 +577,17 @@ class SearchIndex:
         text = _NUMBER_RUN.sub(join, unicodedata.normalize("NFC", query_text))
         words = ((w, fold_word(w)) for w in WORD.findall(text))
         return [(typed, w) for typed, w in words if len(w) > 1 and w not in STOP_WORDS]
+
+    def _names_a_fiche(self, slot: _Slot, scores: dict[int, float]) -> bool:
+        """Whether this slot names fiches: a situation's or a term's, or those titled with its words."""
+        if slot.situation is self._general:
+            return False
+        return bool(slot.named) or any(self._headings[doc].issuperset(slot.typed) for doc in scores)
+
+    def _in_french(self, slots: list[_Slot], corrections: dict[str, str]) -> bool:
+        """Whether the query is made of French words as typed (no typo corrected): « maçon », not « xqzt »."""
+        words = [fold_word(word) for slot in slots for word in slot.label.split()]
+        return not corrections and bool(words) and all(w in self._french or w.isdigit() for w in words)
 
     def _may_be_a_typo(self, word: str) -> bool:
         """A word to correct: long enough, unknown to the index (as typed and as a stem), and no French word:
@@ -494,6 +613,8 @@ class SearchIndex:
             swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}  # « rqht »
             guesses = {rest} | swaps | {ch + rest for ch in _ALPHABET} | {ch + word for ch in _ALPHABET}
             candidates = {c for c in guesses if c in self._words and c != word}
+        if not candidates:  # a word of the vocabulary or the lexicon that no fiche holds (« depresion »)
+            return min((w for w in self._understood if _one_edit(word, w)), default=None)
         return max(candidates, key=lambda c: (self._words[c], c)) if candidates else None
 
     def _reader(self):
@@ -563,6 +684,8 @@ def words_pattern(words: set[str]) -> re.Pattern | None:
     """A regular expression finding any of the folded `words` as a whole word."""
     if not words:
         return None
+    # The bodies are folded in place, ligatures kept: « oeuvre » is also looked for as « œuvre ».
+    words = words | {w.replace("oe", "œ").replace("ae", "æ") for w in words}
     # No leading \b: a pattern that starts with the words lets the regex engine skip ahead on their first letters
     # (twice as fast on long fiches); a match that starts inside a word is dropped by `passage`.
     return re.compile(r"(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
@@ -590,6 +713,17 @@ def passage(text: str, folded: str, pattern: re.Pattern, width: int = EXTRACT_CH
             cursor = word_end
     parts += [escape(text[cursor:end]), " …" if end < len(text) else ""]
     return Markup("").join(parts)
+
+
+def _one_edit(typed: str, word: str) -> bool:
+    """Whether `word` is one insertion, deletion, substitution or swap of two neighbours away from `typed`."""
+    if typed == word or abs(len(typed) - len(word)) > 1:
+        return False
+    start = 0
+    while start < min(len(typed), len(word)) and typed[start] == word[start]:
+        start += 1
+    a, b = typed[start:], word[start:]
+    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
 
 
 def _at(stems: list[str], position: int, form: list[str]) -> bool:

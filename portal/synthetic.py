@@ -353,6 +353,7 @@ def _fiche(rng, fiche_id, titre, kind, etapes, publics, fill, today) -> dict:
         "etapes": etapes or rng.sample(["sans-arret", "pendant-arret", "reprise", "apres-inaptitude"], 2),
         "publics": publics or rng.sample(["salarie", "independant", "interimaire", "demandeur-emploi"], 2),
         "sources": [{"titre": f"Site de {titre}", "url": f"https://www.example.org/{fiche_id}", "vu_le": seen}],
+        "sites_propres": ["example.org"],  # the fictional organisation's own site: its primary source
         "mis_a_jour": seen,
         "statut": "verifie",
     }

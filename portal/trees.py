@@ -11,7 +11,7 @@ from portal.treegraph import tree_mermaid
 from portal.walk import RESERVED, WalkError, result_lines, walk_tree
 from portal.yamlsource import YamlDocument
 
-__all__ = ["load_trees", "tree_mermaid", "walk_paths"]
+__all__ = ["check_texts_by_answers", "handout_texts", "load_trees", "tree_mermaid", "walk_paths"]
 
 CASES_SUFFIX = ".cas.yaml"
 WARNING = "avertissement"
@@ -25,8 +25,15 @@ class Path_:
     end: str
 
 
-def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[str, Arbre], list[Problem]]:
-    """Return (trees by id, problems): every tree validated and proved sound, its cas types run."""
+def load_trees(
+    trees_dir: Path | None, fiches: dict, root: Path, broken: set[str] | None = None
+) -> tuple[dict[str, Arbre], list[Problem]]:
+    """Return (trees by id, problems): every tree validated and proved sound, its cas types run.
+
+    `broken` holds the ids of the fiches whose own file has errors (they are not in `fiches`): a tree that names
+    one is kept, so that what refers to the tree is checked against it, and the id of a tree file that cannot be
+    read is added to it, so that what refers to that tree is not reported as missing."""
+    broken = set() if broken is None else broken
     problems: list[Problem] = []
     trees: dict[str, Arbre] = {}
     if trees_dir is None or not trees_dir.is_dir():
@@ -47,6 +54,7 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
             continue
         document = read_document(path, root, problems)
         if document is None:
+            broken.add(path.stem)
             continue
         data = dict(document.data)
         if "id" in data:
@@ -56,10 +64,12 @@ def load_trees(trees_dir: Path | None, fiches: dict, root: Path) -> tuple[dict[s
         data["id"] = path.stem
         tree = validate_document(Arbre, document, data, root, problems)
         if tree is None:
+            broken.add(path.stem)
             continue
         tree_problems = check_tree(tree, document, fiches, root)
         problems.extend(tree_problems)
-        if any(p.severity == "erreur" for p in tree_problems):
+        if any(p.severity == "erreur" and not (p.target and p.target in broken) for p in tree_problems):
+            broken.add(tree.id)
             continue
         trees[tree.id] = tree
         problems.extend(_check_cases(tree, path.with_name(path.stem + CASES_SUFFIX), fiches, root))
@@ -410,6 +420,21 @@ def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Prob
                 error(
                     ("cas", index, "ne_doit_pas_proposer", sub), f"le résultat « {walk.node} » propose « {fiche_id} »"
                 )
+        texts = " ".join(handout_texts(walk, fiches)).casefold()
+        for sub, words in enumerate(case.feuille_doit_dire):
+            if words.casefold() not in texts:
+                error(
+                    ("cas", index, "feuille_doit_dire", sub),
+                    f"les démarches de la feuille au salarié ne disent pas « {words} »",
+                    "voyez `mobiliser.salarie` et `salarie_selon` des fiches « maintenant » de ce résultat",
+                )
+        for sub, words in enumerate(case.feuille_ne_doit_pas_dire):
+            if words.casefold() in texts:
+                error(
+                    ("cas", index, "feuille_ne_doit_pas_dire", sub),
+                    f"les démarches de la feuille au salarié disent « {words} »",
+                    "écrivez dans la fiche un texte `salarie_selon` pour ces réponses",
+                )
     covered = {case.reponses.get(first_question) for case in cases.cas}
     for code in tree.noeuds[tree.debut].suites:
         if code not in covered:
@@ -423,6 +448,58 @@ def _check_cases(tree: Arbre, path: Path, fiches: dict, root: Path) -> list[Prob
                     root,
                 )
             )
+    return problems
+
+
+def handout_texts(walk, fiches: dict) -> list[str]:
+    """The texts the handout writes to the salarié for a finished walk: its « maintenant » fiches' text for the
+    salarié, as the walk's answers choose it (`salarie_selon`)."""
+    answers = walk.by_question
+    texts = []
+    for line in result_lines(walk.tree, walk.node):
+        fiche = fiches.get(line.fiche)
+        if line.quand == "maintenant" and fiche and fiche.mobiliser:
+            text = fiche.mobiliser.salarie_for(answers)
+            if text:
+                texts.append(text)
+    return texts
+
+
+def check_texts_by_answers(trees: dict[str, Arbre], fiches: dict, documents: dict, root: Path) -> list[Problem]:
+    """Each `mobiliser.salarie_selon` names questions and answer codes that a tree asks: a misspelt one would
+    silently never match, and the handout would state what the answers rule out."""
+    codes: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for question_id, question in tree.questions.items():
+            codes.setdefault(question_id, set()).update(question.reponses)
+    problems = []
+    for fiche_id, fiche in fiches.items():
+        if not fiche.mobiliser or fiche_id not in documents:
+            continue
+        for index, case in enumerate(fiche.mobiliser.salarie_selon):
+            for question_id, code in case.si.items():
+                key = ("mobiliser", "salarie_selon", index, "si", question_id)
+                if question_id not in codes:
+                    hint = _guess(question_id, codes) if codes else "aucun arbre n'est chargé"
+                    problems.append(
+                        problem_at(
+                            documents[fiche_id],
+                            key,
+                            f"« {question_id} » n'est une question d'aucun arbre",
+                            hint,
+                            root=root,
+                        )
+                    )
+                elif code not in codes[question_id]:
+                    problems.append(
+                        problem_at(
+                            documents[fiche_id],
+                            key,
+                            f"« {code} » n'est pas une réponse de la question « {question_id} »",
+                            _guess(code, codes[question_id]),
+                            root=root,
+                        )
+                    )
     return problems
 
 

@@ -55,6 +55,11 @@ class Walk:
         return self.node in self.tree.resultats
 
     @property
+    def by_question(self) -> dict[str, str]:
+        """Every answer of the walk, implied ones included: question -> code."""
+        return {answer.question: answer.code for answer in self.answers}
+
+    @property
     def asked(self) -> list[Answer]:
         """The answers the médecin gave (not those implied by another)."""
         return [answer for answer in self.answers if answer.node is not None]

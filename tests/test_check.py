@@ -181,3 +181,32 @@ def test_a_contact_says_what_remains_to_check_like_a_fiche(content, client_on):
     with app.test_request_context("/contacts?lieu=56"):
         shown = render_template("partials/contact.html", contact=contact, portee="local")
     assert '<p class="contact-note">À vérifier : le numéro du standard, qui change en 2027</p>' in shown
+
+
+@pytest.fixture
+def real_copy(tmp_path):
+    """A writable copy of the real content and trees: what depends on a broken file is all there."""
+    root = Path(__file__).parent.parent
+    shutil.copytree(root / "content", tmp_path / "content")
+    shutil.copytree(root / "trees", tmp_path / "trees")
+    return tmp_path / "content"
+
+
+def errors_of(result) -> list[str]:
+    return [line for line in result.output.splitlines() if ": erreur" in line]
+
+
+def test_a_typo_in_one_fiche_reports_that_fiche_only(real_copy):
+    path = real_copy / "dispositifs" / "essai-encadre.yaml"  # named by both trees and the vocabulary
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitre: ", "\n  titre: ", 1), encoding="utf-8")
+    result = run_check(real_copy)
+    assert result.exit_code == 1
+    assert [line.split(":")[0] for line in errors_of(result)] == ["content/dispositifs/essai-encadre.yaml"]
+
+
+def test_a_broken_tree_reports_its_own_file_only(real_copy):
+    path = real_copy.parent / "trees" / "medecin-traitant.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nquestions: [\n", encoding="utf-8")
+    result = run_check(real_copy)
+    assert result.exit_code == 1
+    assert {line.split(":")[0] for line in errors_of(result)} == {"trees/medecin-traitant.yaml"}

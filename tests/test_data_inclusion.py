@@ -33,6 +33,9 @@ sources:
   - titre: Faits PDP
     document: faits-pdp.md
     vu_le: 2026-11-22
+  - titre: ameli.fr, prévention de la désinsertion professionnelle
+    url: https://www.ameli.fr/assure/droits-demarches/maladie-accident-hospitalisation/prevention-desinsertion-professionnelle
+    vu_le: 2026-11-22
 mis_a_jour: 2026-11-20
 statut: verifie
 """,

@@ -40,8 +40,8 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "le résumé fait plus de deux phrases",
         "date de plus de trois ans",
         "n'est proposé par aucun résultat d'arbre",
-        "la fiche n'a pas de source primaire datée",
-        "la fiche est « verifie » sans source primaire datée",
+        "la fiche n'a aucune source primaire",
+        "est archivée ou renommée",
         "`a_verifier` ne s'affiche que sur une fiche « a-verifier »",
     ]:
         assert warning in guide, warning

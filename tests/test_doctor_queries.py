@@ -51,7 +51,7 @@ def test_a_situation_shows_its_name_its_note_and_working_tree_entries(client):
     entry = "/orientation/medecin-du-travail?etape=pendant-arret&amp;statut=salarie"
     assert f'href="{entry}"' in page and 'href="/contacts"' in page
     step = client.get(entry.replace("&amp;", "&"))
-    assert step.status_code == 200 and "Quelle issue paraît possible ?" in step.text
+    assert step.status_code == 200 and "Quel est son contrat de travail ?" in step.text
     assert page.index("/fiches/ueros") < page.index("/fiches/comete-france") < page.index("/fiches/rqth")
 
 

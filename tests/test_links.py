@@ -84,6 +84,9 @@ def content(tmp_path, server):
         text = path.read_text(encoding="utf-8")
         for old, new in replacements.items():
             text = text.replace(old, new)
+        if path.parent.name in ("acteurs", "dispositifs"):  # the local server stands for each organisation's site
+            own = "sites_propres: [127.0.0.1"
+            text = text.replace("sites_propres: [", own + ", ") if "sites_propres:" in text else f"{text}{own}]\n"
         path.write_text(text, encoding="utf-8")
     return tmp_path / "content"
 

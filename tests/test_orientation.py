@@ -32,7 +32,8 @@ def test_each_step_is_a_full_page_with_a_fieldset_and_large_choices(client):
     assert "<legend data-focus-after-swap>Quel est son statut ?</legend>" in page
     assert 'name="statut" value="salarie"' in page and 'name="statut" value="independant"' in page
     assert '<input type="hidden" name="etape" value="pendant-arret">' in page  # the answers so far travel along
-    assert "Question 2 sur 2 à 3" in page  # progress: an indépendant gets a result one question earlier
+    # Progress in plain words: an indépendant gets a result one question earlier.
+    assert "Question 2 : peut-être la dernière (encore 1 au plus, selon votre réponse)" in page
     assert "<dt>Étape</dt>" in page and "En arrêt de travail" in page
     assert f'href="{TREE}"' in page  # « modifier » the étape drops it, and « recommencer »
 

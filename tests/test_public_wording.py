@@ -98,14 +98,17 @@ def cas_type_addresses() -> list[str]:
 
 
 FICHE_IDS = sorted(
-    path.stem for folder in ("dispositifs", "acteurs") for path in (ROOT / "content" / folder).glob("*.yaml")
+    path.stem
+    for folder in ("dispositifs", "acteurs")
+    for path in (ROOT / "content" / folder).glob("*.yaml")
+    if "\narchive:" not in path.read_text(encoding="utf-8")  # an archived fiche's address redirects (test_archive)
 )
 PLACES = ["56", "21", "29", "39", "44", "49", "53", "72", "85", "22", "35", "58", "71", "Vannes", "75", "974"]
 SEARCHES = ["pré-reprise", "Sameth", "Cémaphor", "qui contacter", "AVC", "inaptitude", "ARPIJ", "36 46"]
 
 
 def test_the_lists_cover_real_pages():
-    assert len(FICHE_IDS) == 47 and len(cas_type_addresses()) >= 10
+    assert {"essai-encadre", "cap-emploi"} <= set(FICHE_IDS) and len(cas_type_addresses()) >= 10
 
 
 @pytest.mark.parametrize("fiche_id", FICHE_IDS)
@@ -162,12 +165,9 @@ def test_no_fiche_rests_on_the_research_note_alone(catalog):
     assert alone == []
 
 
-def test_a_fiche_without_a_primary_source_stays_to_check_and_says_what_is_missing(catalog):
-    unsourced = [fiche for fiche in catalog.fiches.values() if not any(s.primaire for s in fiche.sources)]
-    for fiche in unsourced:
-        assert fiche.statut == "a-verifier", f"{fiche.id} : « verifie » sans source primaire"
-        assert fiche.note_editeurs, f"{fiche.id} : dites dans note_editeurs quelle source primaire manque"
-    assert len(unsourced) < 10  # a primary source is the rule; the exceptions are named in the report
+def test_every_published_fiche_cites_a_primary_source(catalog):
+    # Légifrance, a .gouv.fr site, ameli.fr, msa.fr… or the organisation's own site (portal check refuses the rest)
+    assert [fiche.id for fiche in catalog.fiches.values() if not fiche.primary_sources] == []
 
 
 def test_a_primary_source_is_dated_and_on_the_web(catalog):

@@ -9,8 +9,9 @@ from portal.catalog import load_catalog
 from portal.diagnostics import ContentError
 
 ROOT = Path(__file__).parent.parent
-RECONVERSION = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=reconversion&rqth=non"
-A_EVALUER = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=a-evaluer&rqth=non"
+IN_ARRET = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&contrat=en-cours"
+RECONVERSION = f"{IN_ARRET}&situation=reconversion&rqth=non"
+A_EVALUER = f"{IN_ARRET}&situation=a-evaluer&rqth=non"
 REGIONAL = ("ARPIJ", "MOAIJ", "PREMIJ", "Kerpape")
 
 

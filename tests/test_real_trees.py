@@ -50,14 +50,14 @@ def test_cas_type(loaded, tree_id, index, case):
 
 
 def test_every_etape_has_a_cas_type():
-    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 4}.items():
+    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 5}.items():
         cases = CasTypes.model_validate(load_yaml(TREES / f"{tree_id}.cas.yaml").data)
         assert len({case.reponses["etape"] for case in cases.cas}) == etapes
 
 
 def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_work(loaded):
-    """The essai encadré takes place during the arrêt: « à la reprise » (the end of the arrêt approaches, or the
-    salarié is back) offers it only « selon », if the arrêt is not over yet."""
+    """The essai encadré takes place during the arrêt: « à la reprise » (the arrêt is over) offers it only « selon »,
+    during a temps partiel thérapeutique."""
     from portal.trees import walk_paths
 
     _fiches, trees, _problems = loaded
@@ -70,10 +70,13 @@ def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_
             if answers.get("etape") in {"apres-inaptitude", "sans-arret"}:
                 assert "essai-encadre" not in proposed, path.end
             if answers.get("etape") == "reprise":
+                # The arrêt is over: the pré-reprise and the rendez-vous de liaison belong to « en arrêt »; the
+                # essai encadré only during a temps partiel thérapeutique (an arrêt partiel).
+                assert not proposed & {"visite-pre-reprise", "rendez-vous-liaison"}, path.end
                 for line in result_lines(tree, path.end):
-                    if line.fiche in {"essai-encadre", "visite-pre-reprise", "rendez-vous-liaison"}:
+                    if line.fiche == "essai-encadre":
                         assert line.quand == "selon", (path.end, line.fiche)
-                        assert "l'arrêt n'est pas encore fini" in line.raison, (path.end, line.fiche)
+                        assert "temps partiel thérapeutique" in line.raison, (path.end, line.fiche)
             if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
                 assert "formation-pendant-arret" not in proposed, path.end
 
@@ -102,12 +105,22 @@ def test_every_result_is_in_the_order_of_the_visit(loaded):
             assert 1 <= len(now) <= 5, (tree.id, path.end, now)
             assert all(when[f] == "selon" for f in ONLY_IN_SOME_SITUATIONS & set(when)), (tree.id, path.end)
             assert when.get("crpe") != "maintenant", (tree.id, path.end)
-            if answers.get("rqth") != "oui":
+            # A pension d'invalidité of the régime général makes the salarié bénéficiaire de l'obligation d'emploi.
+            if answers.get("rqth") != "oui" and (answers.get("etape"), answers.get("statut")) != (
+                "invalidite",
+                "salarie",
+            ):
                 assert not {"cap-emploi", "agefiph"} & set(now), (tree.id, path.end)
             if tree.id == "medecin-du-travail" and answers.get("etape") == "pendant-arret":
-                expected = (
-                    {"visite-pre-reprise", "service-social-assurance-maladie", "cellule-pdp-spst"}
-                    if answers["statut"] == "salarie"
-                    else {"pdp-travailleurs-independants"}
-                )
+                expected = {
+                    ("salarie", "en-cours"): {
+                        "visite-pre-reprise",
+                        "service-social-assurance-maladie",
+                        "cellule-pdp-spst",
+                    },
+                    ("salarie", "termine"): {"fin-contrat-pendant-arret", "service-social-assurance-maladie"},
+                    ("independant", None): {"pdp-travailleurs-independants"},
+                    ("salarie-agricole", None): {"msa"},
+                    ("agent-public", None): {"agent-public-maintien", "service-medecine-prevention"},
+                }[answers["statut"], answers.get("contrat")]
                 assert expected <= set(now), (path.end, now)

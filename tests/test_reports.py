@@ -55,7 +55,7 @@ def test_form_offers_the_fixed_reasons_and_warns_about_patient_data(client):
         "Autre",
     ):
         assert label in page
-    assert "N&#39;écrivez rien sur un patient" in page or "N'écrivez rien sur un patient" in page
+    assert "écrivez aucun nom de personne" in page
     assert 'method="post"' in page and 'action="/signaler/crpe"' in page  # works without JavaScript
 
 
@@ -107,6 +107,8 @@ def test_htmx_gets_the_thanks_fragment(client):
         ("ＮＩＲ １８５０５７８００６０８４９１", "numéro de sécurité sociale"),
         ("jean dupont 1975-03-12", "date de naissance"),
         ("Sophie Bernard, née en mars 1975", "date de naissance"),
+        ("Mme Sandrine Morel a une sclérose en plaques", "état de santé"),
+        ("appelez Mme Camille Roux au 06 12 34 56 78", "numéro de portable"),
     ],
 )
 def test_patient_like_text_is_refused_with_a_french_explanation(app, client, text, explanation):
@@ -114,7 +116,17 @@ def test_patient_like_text_is_refused_with_a_french_explanation(app, client, tex
     assert response.status_code == 400
     assert explanation in response.text and "Pour protéger les patients" in response.text
     assert 'aria-invalid="true"' in response.text
+    assert response.headers["Cache-Control"] == "no-store"  # the refused text is shown back: nothing keeps it
     assert stored(app) == []
+
+
+def test_a_search_for_patient_like_text_is_kept_by_no_cache(client):
+    response = client.get("/recherche", query_string={"q": "Mme Sandrine Morel sclérose en plaques"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+    assert "no-store" not in client.get("/recherche", query_string={"q": "sclérose en plaques"}).headers.get(
+        "Cache-Control", ""
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,6 +138,8 @@ def test_patient_like_text_is_refused_with_a_french_explanation(app, client, tex
         "La CPAM du Morbihan a déménagé le 12/03/2025",
         "Depuis la loi du 11 février 2005, la RQTH s'obtient auprès de la MDPH",
         "SIRET 123 456 789 00012",
+        "Le dossier Agefiph n° 2210512345678 est clos mais la fiche dit de l'ouvrir",
+        "La cellule PDP de l'Assurance Maladie de Vannes a un nouveau numéro",
     ],
 )
 def test_ordinary_text_is_accepted(app, client, text):

@@ -55,21 +55,44 @@ def check(content: Path) -> tuple[int, str]:
 # ------------------------------------------------------------------ primary sources
 
 
-def test_a_fiche_without_primary_source_is_warned_at_its_sources_line(content):
+def test_a_fiche_without_a_primary_source_fails_at_its_sources_line(content):
+    official = "https://travail-emploi.gouv.fr./la-convention-de-reeducation-professionnelle-en-entreprise-crpe"
+    edit(content, "dispositifs/crpe.yaml", official, "https://www.cabinet-exemple.fr/la-crpe")
     code, output = check(content)
-    assert code == 0
-    assert "crpe.yaml:12:1: avertissement [sources] : la fiche n'a pas de source primaire datée" in output
-    assert "dites dans `note_editeurs` ce qui manque" in output
-    assert "essai-encadre.yaml:20:1: avertissement [sources]" not in output  # its ameli page is primary
+    assert code == 1
+    line = next(line for line in output.splitlines() if "crpe.yaml" in line and "[sources]" in line)
+    assert line.startswith("content/dispositifs/crpe.yaml:12:1: erreur [sources] : la fiche n'a aucune source primaire")
+    assert "le texte sur Légifrance, ou la page de l'organisme" in line
+    assert "si aucune n'existe, archivez la fiche" in line
+    assert "essai-encadre.yaml:20:1: erreur [sources]" not in output  # its ameli page is primary
 
 
-def test_a_verified_fiche_without_primary_source_gets_the_stronger_warning(content):
-    edit(content, "dispositifs/essai-encadre.yaml", "    primaire: true\n", "")
+def test_a_reproduction_of_the_law_alone_is_not_a_primary_source(content):
+    # The fixture's pré-reprise cites R4624-29 reproduced by preventionbtp.fr, declared as one of its own sites.
+    edit(content, "dispositifs/visite-pre-reprise.yaml", "sites_propres: [preventionbtp.fr]\n", "")
     code, output = check(content)
-    assert code == 0
-    line = next(line for line in output.splitlines() if "essai-encadre.yaml" in line and "[sources]" in line)
-    assert "la fiche est « verifie » sans source primaire datée" in line
-    assert "ou remettez `statut: a-verifier`" in line
+    assert code == 1
+    assert "visite-pre-reprise.yaml:8:1: erreur [sources] : la fiche n'a aucune source primaire" in output
+
+
+def test_a_page_of_the_organisations_own_site_is_primary(content):
+    edit(content, "dispositifs/crpe.yaml", "https://travail-emploi.gouv.fr./", "https://www.crpe-exemple.fr/")
+    assert check(content)[0] == 1
+    edit(content, "dispositifs/crpe.yaml", "statut: a-verifier", "sites_propres: [crpe-exemple.fr]\nstatut: a-verifier")
+    code, output = check(content)
+    assert code == 0, output
+
+
+def test_an_own_site_is_a_domain_name(content):
+    edit(
+        content,
+        "dispositifs/crpe.yaml",
+        "statut: a-verifier",
+        "sites_propres: [https://exemple.fr/]\nstatut: a-verifier",
+    )
+    code, output = check(content)
+    assert code == 1
+    assert "n'est pas un nom de domaine" in output and "sans « https:// »" in output
 
 
 def test_a_primary_source_needs_a_web_address(content):
@@ -175,10 +198,9 @@ def test_portal_revue_lists_doubts_points_and_notes(content):
     crpe = notes.index(
         "fiche « Convention de rééducation professionnelle en entreprise » (crpe) — content/dispositifs/crpe.yaml"
     )
-    assert notes[crpe + 1 : crpe + 5] == [
+    assert notes[crpe + 1 : crpe + 4] == [
         "  à vérifier avant d'agir : La page ameli de la CRPE n'a pas été relue.",
         f"  à vérifier (duree) : {DOUBT}",
-        "  aucune source primaire datée",
         f"  note des éditeurs : {NOTE}",
     ]
     assert f"  note des éditeurs : {CONTACT_NOTE}" in notes

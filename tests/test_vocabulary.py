@@ -18,7 +18,8 @@ def catalog():
 def test_the_real_vocabulary_names_the_situations_doctors_start_with(catalog):
     names = {situation.nom for situation in catalog.vocabulaire}
     assert {"AVC", "Cancer", "TMS", "Lombalgie", "Troubles psychiques", "Traumatisme crânien"} <= names
-    assert {"Fonction publique", "Invalidité", "Intérim", "Arrêt long", "Inaptitude", "Handicap"} <= names
+    assert {"Fonction publique", "Invalidité", "Intérim ou CDD", "Arrêt long", "Inaptitude", "Handicap"} <= names
+    assert {"Régime agricole", "Secret médical", "Fin des indemnités journalières"} <= names
     for situation in catalog.vocabulaire:
         assert all(fiche in catalog.fiches for fiche in situation.fiches), situation.nom
 
@@ -28,9 +29,13 @@ def test_the_vocabulary_follows_the_facts(catalog):
     situations = {situation.nom: situation for situation in catalog.vocabulaire}
     assert situations["AVC"].fiches[:2] == ["ueros", "comete-france"]  # cérébrolésés; SSR/MPR
     assert {"rqth", "essai-encadre", "crpe"} <= set(situations["Traumatisme crânien"].fiches)
-    assert situations["Fonction publique"].fiches[:2] == ["fiphfp", "cap-emploi"]
-    assert situations["Invalidité"].fiches[:2] == ["essai-encadre", "rqth"]  # BOETH from a two-thirds reduction
-    assert "deux tiers" in situations["Invalidité"].note
+    # the agent public's own circuit first (issue 19), the FIPHFP still there
+    assert situations["Fonction publique"].fiches[:2] == ["agent-public-maintien", "service-medecine-prevention"]
+    assert "fiphfp" in situations["Fonction publique"].fiches
+    # every pension requires the two-thirds reduction, so every pensionné is BOETH: no « sinon RQTH »
+    assert situations["Invalidité"].fiches[0] == "pension-invalidite" and "rqth" not in situations["Invalidité"].fiches
+    assert "deux tiers" in situations["Invalidité"].note and "BOETH" in situations["Invalidité"].note
+    assert situations["Régime agricole"].fiches[0] == "msa"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The JSON API: the same data as the pages, under /api/."""
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, redirect, url_for
 
 from portal.models import EDITORS_ONLY_FIELDS
 from portal.serving import current_catalog, current_version
@@ -38,7 +38,10 @@ def fiches():
 @bp.get("/fiches/<fiche_id>")
 def fiche(fiche_id: str):
     """One fiche."""
-    found = current_catalog().fiches.get(fiche_id)
+    catalog = current_catalog()
+    found = catalog.fiches.get(fiche_id)
+    if found is None and fiche_id in catalog.redirects:  # archived or renamed: the current fiche
+        return redirect(url_for("api.fiche", fiche_id=catalog.redirects[fiche_id]), code=301)
     if found is None:
         abort(404, description=FicheNotFound(""))
     return jsonify(fiche_json(found))

@@ -118,7 +118,9 @@ def _mark(response: Response, etag: str) -> None:
 
 def _mark_public_pages(response: Response) -> Response:
     etag = g.get("page_etag")
-    if etag is not None and response.status_code == 200 and "ETag" not in response.headers:
+    # A page that must not be kept (it shows back a text that may name a patient) is neither marked nor kept.
+    kept = "no-store" not in response.headers.get("Cache-Control", "")
+    if etag is not None and response.status_code == 200 and "ETag" not in response.headers and kept:
         _mark(response, etag)
         cache = _page_cache()
         if cache is not None and not response.is_streamed:

@@ -63,6 +63,9 @@ def fiche_detail(fiche_id: str):
     """One fiche with all its fields, sources and related fiches."""
     catalog = current_catalog()
     fiche = catalog.fiches.get(fiche_id)
+    if fiche is None and fiche_id in catalog.redirects:  # archived or renamed: the current fiche, same query
+        current = catalog.redirects[fiche_id]
+        return redirect(url_for("directory.fiche_detail", fiche_id=current, **request.args), code=301)
     if fiche is None:
         typed = clean(fiche_id, limit=200)
         guess = "-".join(WORD.findall(fold(typed).replace("_", " ")))

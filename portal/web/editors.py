@@ -15,7 +15,7 @@ from portal.store import get_session
 from portal.territory_edits import scope_label
 from portal.treegraph import tree_mermaid
 from portal.web.csrf import check_csrf
-from portal.web.rate_limits import limit_rate
+from portal.web.rate_limits import limit_login, limit_rate, remember_device
 from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
@@ -103,17 +103,20 @@ def login():
 
 @bp.post("/connexion")
 def login_submit():
-    """Check the name and password; too many attempts from one address, or on one name from anywhere, are
-    refused for a while."""
+    """Check the name and password; too many attempts are refused for a while (portal/web/rate_limits.py): from
+    one address, on one name from one address, on one name from everywhere unless this browser logged in to it
+    before."""
     db = get_session()
     name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
-    limit_rate("connexion", current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15), name=name)
+    limit_login(name)
     suivant = request.form.get("suivant", "")
     if not accounts.check_login(db, name, password):
         error = "Nom ou mot de passe incorrect."
         return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
     _open_session(name)
-    return redirect(_safe_next(suivant), code=303)
+    response = redirect(_safe_next(suivant), code=303)
+    remember_device(response, name)
+    return response
 
 
 def _open_session(name: str) -> None:

@@ -108,7 +108,7 @@ class Step:
     """A step the salarié takes now: the fiche of a « maintenant » line and its text written to the salarié."""
 
     fiche: Fiche
-    text: str  # the fiche's `mobiliser.salarie`
+    text: str  # the fiche's `mobiliser.salarie`, or the `salarie_selon` text the walk's answers choose
 
 
 _ADDRESSES = re.compile(r"\S+@\S+|\S*://\S+")
@@ -194,29 +194,31 @@ def handout_context(walk: Walk, place: str) -> dict:
     catalog = current_catalog()
     found, lines = result_fiches(catalog, walk, place)
     here = found if found and found.departement else None
+    answers = walk.by_question
+    # The text that the walk's answers choose (`salarie_selon`): never an obligation that they rule out.
     steps = [
-        Step(fiche, fiche.mobiliser.salarie)
+        Step(fiche, text)
         for fiche, line in lines
-        if line.quand == "maintenant" and fiche.mobiliser and fiche.mobiliser.salarie
+        if line.quand == "maintenant" and fiche.mobiliser and (text := fiche.mobiliser.salarie_for(answers))
     ]
     later = [fiche for fiche, line in lines if line.quand == "ensuite"]
     # « Selon la situation »: what may apply in situations the walk did not ask (an arrêt past 30 days, a RQTH
     # obtained, a stay in rééducation), each in the words of its fiche to the salarié.
-    maybe = [(fiche, _first_sentence(_to_salarie(fiche))) for fiche, line in lines if line.quand == "selon"]
+    maybe = [(fiche, _first_sentence(_to_salarie(fiche, answers))) for fiche, line in lines if line.quand == "selon"]
     bring: list[str] = []
     for step in steps:
         bring += [item for item in step.fiche.apporter if item not in bring]
     texts = (
         [on_paper(step.text) for step in steps]
         + [" ".join(filter(None, (fiche.titre, fiche.sigle))) for fiche in later]
-        + [text or fiche.titre for fiche, text in maybe]
+        + [" ".join(filter(None, (fiche.titre, fiche.sigle, text))) for fiche, text in maybe]
         + bring
     )
     catalog_spst = catalog.fiches.get("spst")
     own_doctor = walk.tree.id == "medecin-du-travail"
     cep = next((fiche for fiche, _line in lines if fiche.id in OTHER_PUBLIC_OPERATORS), None)
     if cep and cep not in [step.fiche for step in steps]:
-        texts.append(_to_salarie(cep))  # printed beside the line for its operator: the acteurs it names too
+        texts.append(_to_salarie(cep, answers))  # printed beside the line for its operator: the acteurs it names too
     callers = _callers(catalog, walk.tree.id, here, steps, texts)
     listed = {caller.acteur.id for caller in callers} | set(SANTE_AU_TRAVAIL)
     return {
@@ -229,7 +231,7 @@ def handout_context(walk: Walk, place: str) -> dict:
         "own_where": "" if own_doctor or catalog_spst is None else on_paper(catalog_spst.si_aucun_contact),
         "own_steps": {step.fiche.id for step in steps if step.fiche.id in SANTE_AU_TRAVAIL},
         # The CEP's operator for a worker with a job: a line to write it, and where to find it.
-        "operator": (cep, cep.id in {step.fiche.id for step in steps}, _to_salarie(cep)) if cep else None,
+        "operator": (cep, cep.id in {step.fiche.id for step in steps}, _to_salarie(cep, answers)) if cep else None,
         "place": here.place if here else None,
         "bring": bring,
         "today": date.today(),
@@ -256,6 +258,6 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE.split(text, maxsplit=1)[0]
 
 
-def _to_salarie(fiche: Fiche) -> str:
-    """The fiche's text to the salarié, for paper; empty when it has none."""
-    return on_paper(fiche.mobiliser.salarie) if fiche.mobiliser and fiche.mobiliser.salarie else ""
+def _to_salarie(fiche: Fiche, answers: dict[str, str]) -> str:
+    """The fiche's text to the salarié that the walk's answers choose, for paper; empty when it has none."""
+    return on_paper(fiche.mobiliser.salarie_for(answers)) if fiche.mobiliser else ""

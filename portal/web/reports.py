@@ -61,7 +61,8 @@ def _known_contact(fiche_id: str, name: str | None) -> str | None:
 def _render_form(fiche, contact, values: dict, errors: dict, status: int = 200):
     template = "partials/report_form.html" if wants_fragment() else "reports/form.html"
     context = {"fiche": fiche, "contact": contact, "values": values, "errors": errors, "reasons": REASONS}
-    return render_template(template, text_max=TEXT_MAX, **context), status
+    # The page shows back what was typed (a refused text may hold what it should not): no cache keeps it.
+    return render_template(template, text_max=TEXT_MAX, **context), status, {"Cache-Control": "no-store"}
 
 
 @bp.get("/<fiche_id>")

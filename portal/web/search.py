@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request, url_for
 
 from portal.models import ETAPES, PUBLICS, TYPES
+from portal.patient_data import patient_data_problem
 from portal.places import MAX_PLACE_CHARS
 from portal.search import SearchResult
 from portal.serving import current_catalog, current_search
@@ -48,7 +49,7 @@ def search_page():
     """Search results with highlighted extracts, facets and suggestions; htmx gets the results only."""
     result, filters = run_search()
     template = "search/fragment.html" if wants_fragment() else "search/page.html"
-    return render_template(
+    page = render_template(
         template,
         result=result,
         filters=filters,
@@ -56,6 +57,8 @@ def search_page():
         pages=page_links(result, filters),
         per_page=PER_PAGE,
     )
+    # The page shows the query back: one that looks like patient data is kept by no cache.
+    return page, 200, {"Cache-Control": "no-store"} if patient_data_problem(request.args.get("q", "")) else {}
 
 
 QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode
