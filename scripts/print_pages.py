@@ -27,16 +27,15 @@ CHROMIUM = Path(os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium"))
 MDT, MT = "/orientation/medecin-du-travail", "/orientation/medecin-traitant"
 # The walks of the sources (a cariste in arrêt in Vannes, a patient in long arrêt in Dijon, an artisan without
 # arrêt) and the invalidité case: the result's URL; the handout is the same answers under /pour-le-salarie.
+ARRET = f"{MDT}?etape=pendant-arret&statut=salarie&contrat=en-cours"  # a cariste in arrêt, still under contract
 CASES = {
-    "cariste-autre-poste-vannes": f"{MDT}?etape=pendant-arret&statut=salarie&situation=autre-poste&rqth=en-cours"
-    "&lieu=Vannes",
-    "cariste-reconversion-vannes": f"{MDT}?etape=pendant-arret&statut=salarie&situation=reconversion&rqth=en-cours"
-    "&lieu=Vannes",
+    "cariste-autre-poste-vannes": f"{ARRET}&situation=autre-poste&rqth=en-cours&lieu=Vannes",
+    "cariste-reconversion-vannes": f"{ARRET}&situation=reconversion&rqth=en-cours&lieu=Vannes",
     "patient-arret-dijon": f"{MT}?etape=pendant-arret&statut=salarie&lieu=Dijon",
     "artisan-sans-arret": f"{MDT}?etape=sans-arret&statut=independant&rqth=non",
     "artisan-sans-arret-vannes": f"{MDT}?etape=sans-arret&statut=independant&rqth=non&lieu=Vannes",
-    "invalidite": f"{MDT}?etape=invalidite",
-    "invalidite-dijon": f"{MDT}?etape=invalidite&lieu=Dijon",
+    "invalidite": f"{MDT}?etape=invalidite&statut=salarie&activite=travaille",
+    "invalidite-dijon": f"{MDT}?etape=invalidite&statut=salarie&activite=travaille&lieu=Dijon",
 }
 
 

@@ -20,7 +20,7 @@ from portal.web.orientation_contacts import LocalContacts, add_contacts, nationa
 # The worker's service de santé au travail: his médecin du travail, the service and its cellule PDP are one entry on
 # the sheet, with a line for its number: the médecin du travail writes his own service's number there; on the
 # médecin traitant's sheet the entry says where to find it (the employer displays it).
-SANTE_AU_TRAVAIL = ("medecin-du-travail", "spst", "cellule-pdp-spst")
+SANTE_AU_TRAVAIL = ("medecin-du-travail", "spst", "cellule-pdp-spst", "service-medecine-prevention")
 # The worker's own doctor: he knows how to reach him, never someone to find (nor a line to fill).
 KNOWN_TO_WORKER = ("medecin-traitant",)
 # The operators a dispositif lists that serve another public than the worker's: France Travail is the conseil en
@@ -41,15 +41,16 @@ WEB_WORDING = re.compile(
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý«])")
 
 
-def on_paper(text: str | None) -> str:
+def on_paper(text: str | None, drop=None) -> str:
     """`text` without its sentences that speak of the web portal or to its editors: a clause after « ; » goes
-    alone, a sentence whose first clause is such wording goes whole (what follows would hang)."""
+    alone, a sentence whose first clause is such wording goes whole (what follows would hang). `drop` rejects
+    more clauses after « ; » (an aside that names an acteur the worker has no business with)."""
     kept = []
     for sentence in _SENTENCE.split(" ".join((text or "").split())):
-        clauses = sentence.split(" ; ")
-        if WEB_WORDING.search(clauses[0]):
+        first, *others = sentence.split(" ; ")
+        if WEB_WORDING.search(first):
             continue
-        clauses = [clause for clause in clauses if not WEB_WORDING.search(clause)]
+        clauses = [first] + [c for c in others if not WEB_WORDING.search(c) and not (drop and drop(c))]
         sentence = " ; ".join(clauses)
         kept.append(sentence if sentence[-1:] in ".!?" else sentence + ".")
     return " ".join(kept)
@@ -61,6 +62,7 @@ class Caller:
 
     group: ActeurContacts
     pour: list[Fiche]  # none when it is a step itself, or only named
+    foreign: frozenset[str] = frozenset()  # acteurs that do not serve the worker: never named in whom to ask
 
     @property
     def acteur(self) -> Fiche:
@@ -90,7 +92,8 @@ class Caller:
     @property
     def instead(self) -> str:
         """Whom to ask for its number, in words for paper."""
-        return on_paper(self.group.instead)
+        names = acteur_names()
+        return on_paper(self.group.instead, lambda clause: bool(set(names.in_text(clause)) & self.foreign))
 
     @property
     def instead_doubtful(self) -> bool:
@@ -152,7 +155,12 @@ def _group(catalog: Catalog, here: LocalContacts | None, acteur_id: str) -> Acte
 
 
 def _callers(
-    catalog: Catalog, tree_id: str, here: LocalContacts | None, steps: list[Step], texts: list[str]
+    catalog: Catalog,
+    tree_id: str,
+    here: LocalContacts | None,
+    steps: list[Step],
+    texts: list[str],
+    foreign: frozenset[str] = frozenset(),
 ) -> list[Caller]:
     """The acteurs of the steps that have a way to reach them or that the sheet names, then the others the sheet
     names (in the texts, then in whom to ask, in turn), each once; never the médecin's own service nor the
@@ -171,7 +179,7 @@ def _callers(
         if item.acteur.id in skip or not (pour or item.acteur in fiches or item.acteur.id in named):
             continue
         if item.group.means or item.acteur in fiches or item.acteur.id in named:
-            callers[item.acteur.id] = Caller(item.group, [] if item.acteur in fiches else pour)
+            callers[item.acteur.id] = Caller(item.group, [] if item.acteur in fiches else pour, foreign)
     pending = named + [acteur_id for c in callers.values() for acteur_id in names.in_text(c.instead)]
     while pending:
         acteur_id = pending.pop(0)
@@ -181,7 +189,7 @@ def _callers(
         if group is None:  # it does not exist in the place
             skip.add(acteur_id)
             continue
-        callers[acteur_id] = Caller(group, [])
+        callers[acteur_id] = Caller(group, [], foreign)
         pending += names.in_text(callers[acteur_id].instead)
     return list(callers.values())
 
@@ -202,9 +210,13 @@ def handout_context(walk: Walk, place: str) -> dict:
         if line.quand == "maintenant" and fiche.mobiliser and (text := fiche.mobiliser.salarie_for(answers))
     ]
     later = [fiche for fiche, line in lines if line.quand == "ensuite"]
+    # The worker's public (a salarié agricole is a salarié): an aside naming an acteur that does not serve it (the
+    # Agefiph for an agent public) is left out of whom to ask and of the « selon » lines.
+    public = {"salarie-agricole": "salarie"}.get(answers.get("statut", ""), answers.get("statut", "salarie"))
+    foreign = frozenset(a.id for a in catalog.of_type("acteur") if a.publics and public not in a.publics)
     # « Selon la situation »: what may apply in situations the walk did not ask (an arrêt past 30 days, a RQTH
-    # obtained, a stay in rééducation), each in the words of its fiche to the salarié.
-    maybe = [(fiche, _first_sentence(_to_salarie(fiche, answers))) for fiche, line in lines if line.quand == "selon"]
+    # obtained, a stay in rééducation), each in plain words (`_maybe_text`).
+    maybe = [(fiche, _maybe_text(fiche, answers, foreign)) for fiche, line in lines if line.quand == "selon"]
     bring: list[str] = []
     for step in steps:
         bring += [item for item in step.fiche.apporter if item not in bring]
@@ -214,12 +226,12 @@ def handout_context(walk: Walk, place: str) -> dict:
         + [" ".join(filter(None, (fiche.titre, fiche.sigle, text))) for fiche, text in maybe]
         + bring
     )
-    catalog_spst = catalog.fiches.get("spst")
+    catalog_spst = catalog.fiches.get("service-medecine-prevention" if public == "agent-public" else "spst")
     own_doctor = walk.tree.id == "medecin-du-travail"
     cep = next((fiche for fiche, _line in lines if fiche.id in OTHER_PUBLIC_OPERATORS), None)
     if cep and cep not in [step.fiche for step in steps]:
         texts.append(_to_salarie(cep, answers))  # printed beside the line for its operator: the acteurs it names too
-    callers = _callers(catalog, walk.tree.id, here, steps, texts)
+    callers = _callers(catalog, walk.tree.id, here, steps, texts, foreign)
     listed = {caller.acteur.id for caller in callers} | set(SANTE_AU_TRAVAIL)
     return {
         "steps": steps,
@@ -230,6 +242,10 @@ def handout_context(walk: Walk, place: str) -> dict:
         "own_line": own_doctor or _names_sante_au_travail([fiche for fiche, _line in lines], texts),
         "own_where": "" if own_doctor or catalog_spst is None else on_paper(catalog_spst.si_aucun_contact),
         "own_steps": {step.fiche.id for step in steps if step.fiche.id in SANTE_AU_TRAVAIL},
+        # An agent public's service is the médecine de prévention of his administration.
+        "own_label": "médecine de prévention de votre administration"
+        if public == "agent-public"
+        else "médecin du travail, cellule de prévention de la désinsertion professionnelle",
         # The CEP's operator for a worker with a job: a line to write it, and where to find it.
         "operator": (cep, cep.id in {step.fiche.id for step in steps}, _to_salarie(cep, answers)) if cep else None,
         "place": here.place if here else None,
@@ -256,6 +272,24 @@ def _names_sante_au_travail(fiches: list[Fiche], texts: list[str]) -> bool:
 def _first_sentence(text: str) -> str:
     """The first sentence of a text: a « selon » line on the sheet says what it is in one sentence."""
     return _SENTENCE.split(text, maxsplit=1)[0]
+
+
+def _maybe_text(fiche: Fiche, answers: dict[str, str], foreign: frozenset[str]) -> str:
+    """What a « selon » line says on the sheet, in plain words: the fiche's text to the salarié that a variant
+    chooses for these answers; else, when the fiche has no variant, its summary (`resume`, written for everyone,
+    with its conditions: « pendant un arrêt de plus de 30 jours »); none when the fiche has variants for other
+    walks only (its general text may speak of an employer to a worker whose contract has ended), or when it names
+    an acteur that does not serve the worker (the FIPHFP's « comme l'Agefiph » to an agent public). An acteur has
+    its title only: it is under « Qui contacter » with its means."""
+    if fiche.type == "acteur":
+        return ""  # its title: the acteur is under « Qui contacter », with its means
+    mobiliser = fiche.mobiliser
+    cases = mobiliser.salarie_selon if mobiliser else []
+    if any(all(answers.get(q) == code for q, code in case.si.items()) for case in cases):
+        text = _first_sentence(_to_salarie(fiche, answers))
+    else:
+        text = "" if cases else on_paper(fiche.resume)
+    return "" if set(acteur_names().in_text(text)) & foreign else text
 
 
 def _to_salarie(fiche: Fiche, answers: dict[str, str]) -> str:
