@@ -31,17 +31,21 @@ def test_the_handout_speaks_to_the_salarie(client):
     assert response.status_code == 200
     text = sheet(response.text)
     assert f"Remis le {date_fr(date.today())}" in text
-    assert "Votre médecin du travail vous propose de commencer par la démarche ci-dessous" in text
+    assert "Votre médecin du travail vous propose cette démarche pour continuer à travailler" in text
     # The step: the fiche's text to the salarié, never the reason or the action written to the médecin.
     assert "Visite de pré-reprise Vous pouvez la demander vous-même au service de santé au travail" in text
     assert "Dès 30 jours d'arrêt, la visite de pré-reprise prépare le retour" not in text
     assert "Organiser la visite de pré-reprise" not in text and "Organisez-la" not in text
-    # Without a place: the acteurs' national means, and where to find the local ones.
-    assert "Service social de l'Assurance Maladie (pour : Visite de pré-reprise) Téléphone : 36 46" in text
-    assert "Les coordonnées près de chez vous (commune, code postal ou département) : http://localhost/contacts" in text
-    assert "À apporter cette feuille" in text and "votre dernier avis d'arrêt de travail" in text
+    # Without a place: the acteurs' national means, each doubtful one marked at its point; no web address.
+    assert "Service social de l'Assurance Maladie (pour : Visite de pré-reprise) Téléphone : 36 46 (à vérifier)" in text
+    assert "http" not in text and "/contacts" not in text
+    assert "À apporter Votre dernier avis d'arrêt de travail" in text
     assert "Ensuite D'autres démarches pourront suivre, à décider avec vos médecins : Essai encadré" in text
-    assert "Convention de rééducation" not in text  # « selon la situation »: the médecin decides, not the sheet
+    # « Selon la situation »: printed, so that the worker knows it exists where it may apply.
+    assert "Selon votre situation Convention de rééducation professionnelle en entreprise (CRPE)" in text
+    # The médecin du travail writes his own service's number: a line for it.
+    assert "Votre service de santé au travail (médecin du travail, cellule de prévention" in text
+    assert re.search(r"Votre service de santé au travail \([^)]*\) Numéro : _{6,}", text)
     back = "/orientation/medecin-du-travail?etape=pendant-arret&amp;statut=salarie&amp;situation=autre-poste"
     assert f'href="{back}"' in response.text  # back to the result
 
@@ -64,10 +68,18 @@ def real_app(tmp_path_factory):
     return portal_app(tmp_path_factory.mktemp("handout"), ROOT / "content")
 
 
+# Web and editors' wording that means nothing on paper, and France Travail's line for demandeurs d'emploi.
+WEB = re.compile(
+    r"https?://|www\.|\bportail\b|cliquez|\bla fiche\b|\bles fiches\b|éditeur|contacts du département", re.I
+)
+DOUBT = re.compile(r"\(à vérifier\)|« à vérifier » : pas encore confirmé|\bà vérifier\b(?! par)")
+
+
 def test_every_real_handout_is_written_to_the_person(real_app):
-    """Every result of both real trees: its steps in words to the salarié, nothing meant for the médecin or the
-    editors, and no legal article number."""
+    """Every result of both real trees: its steps in words to the salarié (for paper), nothing meant for the
+    médecin or the editors, no web wording, no legal article number, doubts marked only at their point."""
     from portal.serving import current_catalog
+    from portal.web.orientation_handout import on_paper
 
     client = real_app.test_client()
     with real_app.app_context():
@@ -84,7 +96,8 @@ def test_every_real_handout_is_written_to_the_person(real_app):
             text = sheet(response.text)
             where = f"{tree.id} › {path.end}"
             assert "Remis le" in text, where
-            assert "vérifier" not in text, where
+            assert "vérifi" not in DOUBT.sub("", text), where
+            assert not WEB.search(text), (where, WEB.search(text))
             assert not ARTICLE.search(text), (where, ARTICLE.search(text))
             for line in result_lines(tree, path.end):
                 assert " ".join(line.raison.split()) not in text, (where, line.fiche)
@@ -94,7 +107,7 @@ def test_every_real_handout_is_written_to_the_person(real_app):
                 answers = {question: code for question, code, _node in path.answers}
                 chosen = fiche.mobiliser.salarie_for(answers) if fiche.mobiliser else None
                 if line.quand == "maintenant" and chosen:
-                    assert " ".join(chosen.split()) in text, (where, line.fiche)
+                    assert on_paper(chosen) in text, (where, line.fiche)
     assert len(seen) == sum(len(tree.resultats) for tree in catalog.trees.values())  # every result
 
 
@@ -137,12 +150,15 @@ def _parse_entries(page: str) -> list[tuple[str, str]]:
     return parser.entries
 
 
-WAY = re.compile(r"Téléphone :|Courriel :|Formulaire de contact :|Trouver le service")
+# A site is a way only where it finds the office (France Travail's, whose number is for demandeurs d'emploi).
+WAY = re.compile(r"Téléphone :|Courriel :|Formulaire de contact :|Trouver le service|Site : \S+, pour trouver votre")
 LINE = re.compile(r"Numéro : _{6,}")
-# The worker's own doctor: he knows him. On the médecin du travail's tree, the médecin and his service hand the
-# sheet over: the worker writes their number on the line « Votre médecin du travail », never looks for them.
+# The worker's own doctor: he knows him. His service de santé au travail (the médecin du travail, the service, its
+# cellule PDP) is one entry « Votre service de santé au travail » with a line for its number, never looked for
+# under each name; on the médecin traitant's tree it says where to find it.
 KNOWN = {"medecin-traitant"}
-OWN = {"medecin-du-travail": {"medecin-du-travail", "spst", "cellule-pdp-spst"}, "medecin-traitant": set()}
+OWN = {"medecin-du-travail", "spst", "cellule-pdp-spst", "service-medecine-prevention"}
+OWN_ENTRY = "Votre service de santé au travail"
 
 
 def named_acteurs(catalog, text: str) -> set[str]:
@@ -162,22 +178,26 @@ def named_acteurs(catalog, text: str) -> set[str]:
 
 
 def dead_ends(catalog, tree, page: str) -> list[str]:
+    from portal.web.orientation_handout import on_paper
+
     """The acteurs a handout names that the worker cannot reach: neither a way (phone, email, form, a page that
     finds the office) nor a line « Numéro : ____ » with whom to ask; and the médecin listed as someone to find."""
     entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
-    own_line = any(name == f"Votre {tree.pour}" and LINE.search(text) for name, text in entries.items())
+    own_line = any(name == OWN_ENTRY and LINE.search(text) for name, text in entries.items())
     found = []
     for acteur_id in sorted(named_acteurs(catalog, sheet(page))):
         acteur = catalog.fiches[acteur_id]
         entry = entries.get(acteur.titre)
         if acteur_id in KNOWN:
             ok = entry is None
-        elif acteur_id in OWN[tree.id]:
+        elif acteur_id in OWN:
             ok = entry is None and own_line
         elif entry is None:
             ok = False
         else:
-            whom = " ".join((acteur.si_aucun_contact or "").split())
+            # Whom to ask, at least up to its first « ; » (an aside naming an acteur that does not serve the worker,
+            # the Agefiph for an agent public, is left out).
+            whom = on_paper(acteur.si_aucun_contact).split(" ; ")[0]
             ok = bool(WAY.search(entry)) or bool(LINE.search(entry) and whom and whom in entry)
         if not ok:
             found.append(acteur_id)
@@ -219,26 +239,78 @@ def test_an_acteur_without_a_way_leaves_a_line_and_says_whom_to_ask(real_app):
     page = client.get(f"/orientation/medecin-du-travail/pour-le-salarie?{query}").text
     entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
     assert re.fullmatch(
-        r"Votre médecin du travail \(son service de santé au travail\) Numéro : _+", entries.pop(next(iter(entries)))
+        r"Votre service de santé au travail \(médecin du travail, cellule de prévention de la désinsertion "
+        r"professionnelle\) Numéro : _+",
+        entries.pop(next(iter(entries))),
     )
     assert "Médecin du travail" not in entries and "Service de prévention et de santé au travail" not in entries
     assert "Médecin traitant" not in entries  # the worker knows his own doctor
-    assert re.search(
-        r"^Cap emploi .*Numéro : _+ Où le trouver : Chaque département a son Cap emploi", entries["Cap emploi"]
-    )
-    assert "Téléphone : 39 49" in entries["France Travail"]
-    assert (
-        "Trouver le service de votre département : https://www.cnsa.fr"
-        in entries["Maison départementale des personnes handicapées"]
-    )
+    cap_emploi = entries["Cap emploi"]
+    assert re.search(r"^Cap emploi .*Numéro : _+ Où le trouver : Demandez ses coordonnées à la MDPH", cap_emploi)
+    assert "portail" not in entries["Cap emploi"]  # « le portail ne connaît ni numéro national… »: not on paper
+    # France Travail's number is the demandeurs d'emploi's line: its site, for after a licenciement.
+    assert "Site : francetravail.fr, pour trouver votre agence ou, après un licenciement" in entries["France Travail"]
+    assert "39 49" not in entries["France Travail"]
+    mdph = entries["Maison départementale des personnes handicapées"]
+    assert "Trouver le service de votre département : cnsa.fr" in mdph
 
 
-def test_on_the_medecin_traitant_tree_the_medecin_du_travail_is_someone_to_find(real_app):
+def test_on_the_medecin_traitant_tree_the_service_de_sante_au_travail_is_one_entry_to_find(real_app):
     page = (
         real_app.test_client()
         .get("/orientation/medecin-traitant/pour-le-salarie?etape=pendant-arret&statut=salarie")
         .text
     )
     entries = {name: " ".join(text.split()) for name, text in _parse_entries(page)}
-    assert "Médecin traitant" not in entries and not any(name.startswith("Votre") for name in entries)
-    assert re.search(r"Numéro : _+ Où le trouver : .*demandez-les à l'employeur", entries["Médecin du travail"])
+    assert "Médecin traitant" not in entries and "Médecin du travail" not in entries
+    assert re.search(r"Numéro : _+ Où le trouver : .*demandez-les à l'employeur", entries[OWN_ENTRY])
+
+
+def _every_handout(real_app, places=PLACES):
+    """(tree, result, place, sheet text) of every result of both real trees, in each place."""
+    from portal.serving import current_catalog
+
+    client = real_app.test_client()
+    with real_app.app_context():
+        catalog = current_catalog()
+    for tree in catalog.trees.values():
+        for node in tree.resultats:
+            path = next(path for path in walk_paths(tree) if path.end == node)
+            query = "&".join(f"{q}={c}" for q, c, step in path.answers if step)
+            for lieu in places:
+                page = client.get(f"/orientation/{tree.id}/pour-le-salarie?{query}&lieu={lieu}").text
+                yield tree, node, lieu, sheet(page)
+
+
+def test_no_handout_gives_the_demandeurs_d_emploi_line_to_a_worker(real_app):
+    """39 49 is France Travail's line for demandeurs d'emploi: every result of both trees (68 when the issue was
+    written, 90 with the paths of agents publics, régime agricole, contracts ended…), without a place and in Vannes
+    and Dijon, never gives it; where the CEP is proposed, the sheet leaves a line for the operator of the
+    worker's région (France Travail is the CEP of demandeurs d'emploi)."""
+    from portal.serving import current_catalog
+
+    with real_app.app_context():
+        results = sum(len(tree.resultats) for tree in current_catalog().trees.values())
+    handouts, giving, with_cep = 0, [], 0
+    for tree, node, lieu, text in _every_handout(real_app, ("", "Vannes", "Dijon")):
+        handouts += 1
+        if re.search(r"39\s?49", text):
+            giving.append(f"{tree.id} › {node} › {lieu}")
+        if "Conseil en évolution professionnelle" in text:
+            with_cep += 1
+            operator = r"Conseil en évolution professionnelle \(CEP\) \(l'opérateur de votre région\) Numéro : _+"
+            assert re.search(operator, text), (tree.id, node, lieu)
+            assert not re.search(r"France Travail \(pour : [^)]*Conseil en évolution", text), (tree.id, node, lieu)
+    assert handouts == 3 * results >= 3 * 68 and with_cep > 0
+    assert not giving, f"{len(giving)} feuilles sur {handouts} donnent le 39 49 : {giving}"
+
+
+def test_the_dijon_sheet_marks_the_2020_numbers_and_names_the_rendez_vous_de_liaison(real_app):
+    """A patient in long arrêt in Dijon: the Carsat BFC numbers, read in a 2020 document, print « à vérifier »
+    beside them; the rendez-vous de liaison (« selon la situation ») is on the sheet in words to the salarié."""
+    page = real_app.test_client().get(
+        "/orientation/medecin-traitant/pour-le-salarie?etape=pendant-arret&statut=salarie&lieu=Dijon"
+    )
+    text = sheet(page.text)
+    assert re.search(r"Service social de la Carsat — Côte-d'Or Téléphone : 03 80 76 80 01 .*?\(à vérifier\)", text)
+    assert re.search(r"Selon votre situation .*Rendez-vous de liaison : Pendant un arrêt de plus de 30 jours", text)

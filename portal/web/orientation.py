@@ -143,7 +143,7 @@ def walk(tree_id: str):
 
 @bp.get("/<tree_id>/pour-le-salarie")
 def handout(tree_id: str):
-    """The handout for the salarié: the steps to take now, whom to call, what to bring; dated, one or two A4 pages."""
+    """The handout for the salarié: the steps to take now, whom to call, what to bring; dated, one A4 page."""
     tree = _tree(tree_id)
     current, place = _walk(tree)
     if not current.is_result:  # an answer is missing: ask it

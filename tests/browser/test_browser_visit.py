@@ -10,7 +10,10 @@ from portal.config import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENS = {"bureau": {"width": 1280, "height": 800}, "telephone": {"width": 390, "height": 844}}
-CARISTE = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=reconversion&rqth=en-cours"
+CARISTE = (
+    "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&contrat=en-cours&situation=reconversion"
+    "&rqth=en-cours"
+)
 
 
 def real_context_page(browser, real_live_server, request, problems, screen: str, javascript: bool = True):
@@ -56,38 +59,54 @@ def test_after_the_place_the_first_number_is_in_view(browser, real_live_server, 
     assert page.evaluate("() => document.getElementById('contacts').contains(document.activeElement)")
 
 
-HANDOUT = "/orientation/{}/pour-le-salarie?"
-HANDOUTS = {
-    "cariste-vannes": HANDOUT.format("medecin-du-travail")
-    + "etape=pendant-arret&statut=salarie&situation=reconversion&rqth=en-cours&lieu=Vannes",
-    "cariste-autre-poste-vannes": HANDOUT.format("medecin-du-travail")
-    + "etape=pendant-arret&statut=salarie&situation=autre-poste&rqth=en-cours&lieu=Vannes",
-    "patient-arret-dijon": HANDOUT.format("medecin-traitant") + "etape=pendant-arret&statut=salarie&lieu=Dijon",
-    "artisan-sans-arret": HANDOUT.format("medecin-du-travail") + "etape=sans-arret&statut=independant&rqth=non",
+MDT, MT = "/orientation/medecin-du-travail", "/orientation/medecin-traitant"
+# The walks of the sources (a cariste in arrêt in Vannes, a patient in long arrêt in Dijon, an artisan without arrêt)
+# and the invalidité case, as scripts/print_pages.py prints them: the result's URL; the handout has the same answers.
+ARRET = f"{MDT}?etape=pendant-arret&statut=salarie&contrat=en-cours"  # a cariste in arrêt, still under contract
+PRINTED = {
+    "cariste-autre-poste-vannes": f"{ARRET}&situation=autre-poste&rqth=en-cours&lieu=Vannes",
+    "cariste-reconversion-vannes": f"{ARRET}&situation=reconversion&rqth=en-cours&lieu=Vannes",
+    "patient-arret-dijon": f"{MT}?etape=pendant-arret&statut=salarie&lieu=Dijon",
+    "artisan-sans-arret": f"{MDT}?etape=sans-arret&statut=independant&rqth=non",
+    "invalidite-dijon": f"{MDT}?etape=invalidite&statut=salarie&activite=travaille&lieu=Dijon",
 }
 
 
-@pytest.mark.parametrize("persona", list(HANDOUTS))
-def test_the_handout_prints_on_one_or_two_a4_pages(real_page, persona):
-    """Headless Chromium prints each persona's handout to PDF: two A4 pages at most, the date on the first."""
+def printed_pages(page, url: str, name: str):
+    """The page at `url` printed by Chromium on A4 (kept in tests/artifacts): its pages, read by pypdf."""
     from io import BytesIO
 
     from pypdf import PdfReader
 
-    real_page.goto(HANDOUTS[persona])
-    expect(real_page.locator(".handout-date")).to_contain_text("Remis le")
+    page.goto(url)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
     ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{name}.pdf").write_bytes(pdf)
+    return PdfReader(BytesIO(pdf)).pages
+
+
+@pytest.mark.parametrize("persona", list(PRINTED))
+def test_the_handout_is_one_a4_page_and_the_doctors_print_three_at_most(real_page, persona):
+    """Headless Chromium prints each case to PDF: the salarié's sheet on one A4 page, dated, doubts marked at their
+    point; the médecin's print of the result on three pages at most, « À faire maintenant » on the first."""
+    result = PRINTED[persona]
+    path, _, query = result.partition("?")
+    real_page.goto(f"{path}/pour-le-salarie?{query}")
+    expect(real_page.locator(".handout-date")).to_contain_text("Remis le")
     real_page.screenshot(path=str(ARTIFACTS / f"feuille-salarie-{persona}.png"), full_page=True, caret="initial")
-    real_page.emulate_media(media="print")
+    sheet = printed_pages(real_page, f"{path}/pour-le-salarie?{query}", f"feuille-salarie-{persona}")
     expect(real_page.locator(".site-header")).to_be_hidden()
     expect(real_page.locator(".handout-tools")).to_be_hidden()
-    pdf = real_page.pdf(format="A4")
-    (ARTIFACTS / f"feuille-salarie-{persona}.pdf").write_bytes(pdf)
-    reader = PdfReader(BytesIO(pdf))
-    assert 1 <= len(reader.pages) <= 2, f"{persona} : {len(reader.pages)} pages"
-    first = reader.pages[0].extract_text()
-    assert "Remis le" in first and "Vos prochaines démarches" in first
-    assert "vérifier" not in "".join(page.extract_text() for page in reader.pages)
+    assert len(sheet) == 1, f"{persona} : feuille de {len(sheet)} pages"
+    text = sheet[0].extract_text().replace("ﬁ", "fi")  # the PDF's ligature
+    assert "Remis le" in text and "Vos prochaines démarches" in text
+    assert "39 49" not in text and "http" not in text
+    doubts = re.sub(r"\(à\s+vérifier\)|« à vérifier » : pas encore confirmé|\bà\s+vérifier\b(?!\s+par)", "", text)
+    assert "vérifi" not in doubts  # « à vérifier » only beside a contact or a fact, and in the note that explains it
+    pages = printed_pages(real_page, result, f"impression-resultat-{persona}")
+    assert len(pages) <= 3, f"{persona} : impression du résultat sur {len(pages)} pages"
+    assert "À faire maintenant" in pages[0].extract_text()
 
 
 def question_urls() -> list[str]:
