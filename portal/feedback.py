@@ -180,6 +180,18 @@ def count_action(
     return 0 if done <= limit else max(1, math.ceil(start + seconds - moment))
 
 
+def window_wait(
+    session: Session, bucket: str, client: str, limit: int, window: timedelta, moment: float | None = None
+) -> int:
+    """Like count_action, without counting: 0 while `client` did fewer than `limit` actions in the current window
+    of `bucket`, else the seconds until it ends (a login's failures are counted only once they happen)."""
+    seconds = max(1, math.ceil(window.total_seconds()))
+    moment = time.time() if moment is None else moment
+    start = int(moment // seconds * seconds)
+    row = session.get(RateCount, (bucket, client, start))
+    return 0 if row is None or row.count < limit else max(1, math.ceil(start + seconds - moment))
+
+
 def _forget_windows_before(session: Session, bucket: str, before: int) -> None:
     try:
         session.exec(delete(RateCount).where(RateCount.bucket == bucket, RateCount.window_start < before))

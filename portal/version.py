@@ -234,11 +234,25 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__} : {str(error).splitlines()[0] if str(error) else ''}"
 
 
+def _entries(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """The folder and everything in it, with its own status (a link's, not its target's). An entry another process
+    renames or removes meanwhile (the temporary file of a pointer being published, a version being pruned) is
+    passed over: it is no longer there to be trusted or not."""
+    yield folder, folder.stat()
+    for root, dirs, files in os.walk(folder, onerror=lambda _error: None):
+        for name in (*dirs, *files):
+            path = Path(root) / name
+            try:
+                yield path, path.lstat()
+            except FileNotFoundError:
+                continue
+
+
 def check_versions_folder(folder: Path) -> None:
     """Refuse `folder` and everything in it unless it belongs to this account (or root) and nobody else can write
     it: in a versions folder others can write, they would choose the text served or the communes table. Links
     are refused too (a link's own mode lets everybody write)."""
-    for checked, info in ((folder, folder.stat()), *((path, path.lstat()) for path in folder.rglob("*"))):
+    for checked, info in _entries(folder):
         if info.st_uid not in (os.getuid(), 0):
             why, fix = "appartient à un autre compte", "videz-le ou choisissez-en un autre"
         elif info.st_mode & 0o022:

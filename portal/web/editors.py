@@ -15,7 +15,7 @@ from portal.store import get_session
 from portal.territory_edits import scope_label
 from portal.treegraph import tree_mermaid
 from portal.web.csrf import check_csrf
-from portal.web.rate_limits import limit_login, limit_rate, remember_device
+from portal.web.rate_limits import limit_login, limit_rate, record_login_failure, remember_device
 from portal.web.security import CONTENT_SECURITY_POLICY_INLINE_STYLES
 
 bp = Blueprint("editors", __name__, url_prefix="/editeurs")
@@ -112,6 +112,7 @@ def login_submit():
     limit_login(name)
     suivant = request.form.get("suivant", "")
     if not accounts.check_login(db, name, password):
+        record_login_failure(name)
         error = "Nom ou mot de passe incorrect."
         return render_template("editors/login.html", suivant=suivant, error=error, nom=name), 401
     _open_session(name)

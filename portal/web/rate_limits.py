@@ -3,10 +3,11 @@ in the database (shared by workers and instances); over a limit, a 429 that says
 
 A login is limited so that nobody can lock an editor out by failing on purpose with their name:
 - per address, every name together (`LOGINS_PER_15_MIN`): one machine cannot try many accounts;
-- per account *and* address, with a wait that grows: 5 attempts a quarter of an hour, then 20 a day;
+- per account *and* address, with a wait that grows: 5 failures a quarter of an hour, then 20 a day;
 - per account from every address together (a slow attack spread over many machines): `LOGINS_PER_15_MIN` × 3
-  an hour, except for a browser where this account has logged in before (a signed « known device » cookie):
-  the owner keeps their way in while the name is under attack.
+  failures an hour, except for a browser where this account has logged in before (a signed « known device »
+  cookie): the owner keeps their way in while the name is under attack.
+Only failures count against an account: an editor who logs in often is never held.
 """
 
 from datetime import timedelta
@@ -15,7 +16,7 @@ from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import TooManyRequests
 
-from portal.feedback import client_key, count_action
+from portal.feedback import client_key, count_action, window_wait
 from portal.store import get_session
 
 
@@ -63,19 +64,35 @@ def remember_device(response: Response, name: str) -> None:
     )
 
 
-def limit_login(name: str) -> None:
-    """Count a login attempt on `name` from this address; a 429 (with Retry-After) over any of the limits."""
-    per_address = current_app.config.get("LOGINS_PER_15_MIN", 10)
-    secret, session = current_app.secret_key, get_session()
-    address = request.remote_addr
+def _login_buckets(name: str) -> list[tuple[str, str, int, timedelta]]:
+    """The buckets of a login's failures on `name` from this address: (bucket, client, limit, window)."""
+    secret = current_app.secret_key
     account = "nom:" + name.lower()  # hashed: the name field may hold a password typed in the wrong box
-    counts = [count_action(session, "connexion", client_key(secret, address), per_address, timedelta(minutes=15))]
-    pair = client_key(secret, f"{account}|{client_key(secret, address)}")
-    for number, (limit, window) in enumerate(_PAIR_LIMITS):
-        counts.append(count_action(session, f"connexion-compte-{number}", pair, limit, window))
-    if not known_device(name):
-        counts.append(
-            count_action(session, "connexion-nom", client_key(secret, account), per_address * 3, timedelta(hours=1))
-        )
-    if wait := max(counts):
+    pair = client_key(secret, f"{account}|{client_key(secret, request.remote_addr)}")
+    buckets = [(f"connexion-compte-{n}", pair, limit, window) for n, (limit, window) in enumerate(_PAIR_LIMITS)]
+    per_name = current_app.config.get("LOGINS_PER_15_MIN", 10) * 3
+    buckets.append(("connexion-nom", client_key(secret, account), per_name, timedelta(hours=1)))
+    return buckets
+
+
+def limit_login(name: str) -> None:
+    """Count a login attempt from this address, and refuse it (a 429 with Retry-After) over the address's limit,
+    or when the failures on `name` from this address, or from everywhere (unless this browser is known to the
+    account), reached theirs. A good login is never counted against the account."""
+    per_address = current_app.config.get("LOGINS_PER_15_MIN", 10)
+    session = get_session()
+    address = client_key(current_app.secret_key, request.remote_addr)
+    waits = [count_action(session, "connexion", address, per_address, timedelta(minutes=15))]
+    known = known_device(name)
+    for bucket, client, limit, window in _login_buckets(name):
+        if not (bucket == "connexion-nom" and known):
+            waits.append(window_wait(session, bucket, client, limit, window))
+    if wait := max(waits):
         raise TooManyRequests(retry_after=wait)
+
+
+def record_login_failure(name: str) -> None:
+    """Count a wrong name or password against `name`, from this address and from everywhere."""
+    session = get_session()
+    for bucket, client, limit, window in _login_buckets(name):
+        count_action(session, bucket, client, limit, window)
