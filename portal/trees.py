@@ -7,6 +7,7 @@ from pathlib import Path
 from portal.content_files import ContentFiles, check_reference, read_content_files, read_document, validate_document
 from portal.diagnostics import Problem, nearest, problem_at, relative
 from portal.models import MAX_NOW, Arbre, CasTypes
+from portal.tree_rules import broken_rules
 from portal.treegraph import tree_mermaid
 from portal.walk import RESERVED, WalkError, result_lines, walk_tree
 from portal.yamlsource import YamlDocument
@@ -130,7 +131,25 @@ def check_tree(tree: Arbre, document: YamlDocument, fiches: dict, root: Path) ->
     _check_repeated_questions(tree, paths, error)
     _check_results(tree, fiches, document, root, error, problems)
     _check_coverage(tree, paths, error)
+    if not any(p.severity == "erreur" for p in problems):
+        _check_rules_of_the_field(tree, paths, error)
     return problems
+
+
+def _check_rules_of_the_field(tree: Arbre, paths: list[Path_], error) -> None:
+    """The rules of the field (portal/tree_rules.py), at each result, once per result and rule."""
+    broken: dict[str, list[tuple[str, dict]]] = {}  # message -> the results that break it, and a walk to each
+    for path in paths:
+        answers = {question: code for question, code, _node in path.answers}
+        for message in broken_rules(answers, result_lines(tree, path.end)):
+            results = broken.setdefault(message, [])
+            if path.end not in [result for result, _answers in results]:
+                results.append((path.end, answers))
+    for message, results in broken.items():  # once per rule, at the first result (a bloc may be in many)
+        first, answers = results[0]
+        via = ", ".join(f"{question} = {code}" for question, code in answers.items())
+        others = f" ; aussi dans {', '.join(result for result, _ in results[1:])}" if len(results) > 1 else ""
+        error(("resultats", first), message, f"parcours : {via}{others}")
 
 
 def _guess(word: str, known) -> str:

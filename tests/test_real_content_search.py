@@ -60,14 +60,6 @@ DEPARTEMENTS = json.loads(
 FRANCE = [d for d in DEPARTEMENTS if d["zone"] in ("metro", "drom")]
 
 
-def test_france_has_101_departements_and_90_territory_files(catalog):
-    """17 départements from the sources, plus the MDPH (89 départements) and Agefiph délégations of the 2019
-    Annuaire de l'administration (`portal contacts importer`); the régions of those délégations, and those with a
-    DREETS, Transitions Pro or PRITH page."""
-    assert len(FRANCE) == 101
-    assert len(catalog.territoires) == 90 and len(catalog.regions) == 18
-
-
 def test_every_departement_gets_an_answer(catalog):
     """Every acteur of every département comes with a way to reach it, or with what to do instead."""
     for departement in FRANCE:

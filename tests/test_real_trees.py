@@ -49,38 +49,6 @@ def test_cas_type(loaded, tree_id, index, case):
         assert walk.node == case.resultat
 
 
-def test_every_etape_has_a_cas_type():
-    for tree_id, etapes in {"medecin-du-travail": 5, "medecin-traitant": 5}.items():
-        cases = CasTypes.model_validate(load_yaml(TREES / f"{tree_id}.cas.yaml").data)
-        assert len({case.reponses["etape"] for case in cases.cas}) == etapes
-
-
-def test_no_essai_encadre_nor_crpe_for_an_independant_and_no_essai_once_back_at_work(loaded):
-    """The essai encadré takes place during the arrêt: « à la reprise » (the arrêt is over) offers it only « selon »,
-    during a temps partiel thérapeutique."""
-    from portal.trees import walk_paths
-
-    _fiches, trees, _problems = loaded
-    for tree in trees.values():
-        for path in walk_paths(tree):
-            answers = {question: code for question, code, _node in path.answers}
-            proposed = {line.fiche for line in result_lines(tree, path.end)}
-            if answers.get("statut") == "independant":
-                assert not proposed & {"essai-encadre", "crpe", "visite-pre-reprise", "visite-reprise"}, path.end
-            if answers.get("etape") in {"apres-inaptitude", "sans-arret"}:
-                assert "essai-encadre" not in proposed, path.end
-            if answers.get("etape") == "reprise":
-                # The arrêt is over: the pré-reprise and the rendez-vous de liaison belong to « en arrêt »; the
-                # essai encadré only during a temps partiel thérapeutique (an arrêt partiel).
-                assert not proposed & {"visite-pre-reprise", "rendez-vous-liaison"}, path.end
-                for line in result_lines(tree, path.end):
-                    if line.fiche == "essai-encadre":
-                        assert line.quand == "selon", (path.end, line.fiche)
-                        assert "temps partiel thérapeutique" in line.raison, (path.end, line.fiche)
-            if answers.get("etape") in {"reprise", "apres-inaptitude", "sans-arret"}:
-                assert "formation-pendant-arret" not in proposed, path.end
-
-
 ONLY_IN_SOME_SITUATIONS = {
     "ueros",
     "bilan-medico-socio-professionnel-kerpape",
@@ -92,8 +60,8 @@ ONLY_IN_SOME_SITUATIONS = {
 
 
 def test_every_result_is_in_the_order_of_the_visit(loaded):
-    """Note de recherche §4: what to do during the visit first (five at most), the rest after, the special cases
-    apart; the CRPE comes at the end of the arrêt, Cap emploi and the Agefiph only with a RQTH."""
+    """Note de recherche §4: what to do during the visit first, the rest after, the special cases apart (the rules
+    of the field that an editor must see are in `portal check`: portal/tree_rules.py, tests/test_tree_rules.py)."""
     from portal.trees import walk_paths
 
     _fiches, trees, _problems = loaded
@@ -104,13 +72,6 @@ def test_every_result_is_in_the_order_of_the_visit(loaded):
             now = [fiche for fiche, quand in when.items() if quand == "maintenant"]
             assert 1 <= len(now) <= 5, (tree.id, path.end, now)
             assert all(when[f] == "selon" for f in ONLY_IN_SOME_SITUATIONS & set(when)), (tree.id, path.end)
-            assert when.get("crpe") != "maintenant", (tree.id, path.end)
-            # A pension d'invalidité of the régime général makes the salarié bénéficiaire de l'obligation d'emploi.
-            if answers.get("rqth") != "oui" and (answers.get("etape"), answers.get("statut")) != (
-                "invalidite",
-                "salarie",
-            ):
-                assert not {"cap-emploi", "agefiph"} & set(now), (tree.id, path.end)
             if tree.id == "medecin-du-travail" and answers.get("etape") == "pendant-arret":
                 expected = {
                     ("salarie", "en-cours"): {
