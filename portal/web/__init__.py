@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         editors,
         errors,
         filters,
+        fragments,
         glossary,
         orientation,
         reports,
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(editors.bp)
     errors.init_app(app)
     filters.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     caching.init_app(app)

@@ -1,0 +1,66 @@
+"""Pieces of page that depend on the content version alone (an acteur's contacts in a place): rendered once per
+version and script root, kept with the version within a bound, so that a cold page assembles them."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import Flask, current_app, render_template, request
+from markupsafe import Markup
+
+from portal.contacts import ActeurContacts
+from portal.serving import current_version
+
+FRAGMENTS_BYTES = 8_000_000  # per worker and version; the real content's contact blocks take about a tenth
+
+
+class FragmentCache:
+    """Rendered fragments by key within `limit` characters; the oldest used go first."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size = limit, 0
+        self._fragments: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        with self._lock:
+            found = self._fragments.get(key)
+            if found is not None:
+                self._fragments.move_to_end(key)
+                return found
+        found = Markup(render())
+        with self._lock:
+            if key not in self._fragments and len(found) * 4 <= self.limit:
+                self._fragments[key] = found
+                self.size += len(found)
+                while self.size > self.limit:
+                    _, old = self._fragments.popitem(last=False)
+                    self.size -= len(old)
+        return found
+
+
+def _cached(key: Hashable, template: str, **context) -> Markup:
+    """`template` rendered with `context`, once per version and script root for `key`; in the editors' preview,
+    where templates change, rendered each time."""
+    render = lambda: render_template(template, **context)  # noqa: E731
+    if current_app.config.get("DEV"):
+        return Markup(render())
+    cache = current_version().derived("fragments", lambda: FragmentCache(FRAGMENTS_BYTES))
+    return cache.get((template, request.script_root, key), render)
+
+
+def acteur_means(group: ActeurContacts) -> Markup:
+    """An acteur's entries known by name, its ways to reach it and what to do instead, in a place: the body of
+    partials/acteur_contacts.html. The contacts are the version's own objects: their ids name them while the
+    version, which holds the cache, lives."""
+    key = (
+        group.acteur.id,
+        tuple((id(means.contact), means.portee) for means in group.means),
+        tuple(id(contact) for contact in group.mentions),
+        group.instead,
+    )
+    return _cached(key, "partials/acteur_means.html", group=group, fiche=group.acteur)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(acteur_means=acteur_means)
