@@ -49,18 +49,27 @@ def _cached(key: Hashable, template: str, **context) -> Markup:
     return cache.get((template, request.script_root, key), render)
 
 
-def acteur_means(group: ActeurContacts) -> Markup:
-    """An acteur's entries known by name, its ways to reach it and what to do instead, in a place: the body of
-    partials/acteur_contacts.html. The contacts are the version's own objects: their ids name them while the
-    version, which holds the cache, lives."""
-    key = (
+def _group_key(group: ActeurContacts) -> tuple:
+    """What an acteur's block in a place shows. The contacts are the version's own objects: their ids name them
+    while the version, which holds the cache, lives."""
+    return (
         group.acteur.id,
         tuple((id(means.contact), means.portee) for means in group.means),
         tuple(id(contact) for contact in group.mentions),
         group.instead,
     )
-    return _cached(key, "partials/acteur_means.html", group=group, fiche=group.acteur)
+
+
+def acteur_means(group: ActeurContacts) -> Markup:
+    """An acteur's entries known by name, its ways to reach it and what to do instead, in a place: the body of
+    partials/acteur_contacts.html."""
+    return _cached(_group_key(group), "partials/acteur_means.html", group=group, fiche=group.acteur)
+
+
+def quick_reach_line(group: ActeurContacts, id_prefix: str) -> Markup:
+    """An acteur and its most direct means, in one line of partials/quick_reach.html."""
+    return _cached((_group_key(group), id_prefix), "partials/quick_reach_line.html", group=group, id_prefix=id_prefix)
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(acteur_means=acteur_means)
+    app.jinja_env.globals.update(acteur_means=acteur_means, quick_reach_line=quick_reach_line)
