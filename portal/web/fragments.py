@@ -9,6 +9,7 @@ from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from portal.contacts import ActeurContacts
+from portal.models import Fiche, Ligne
 from portal.serving import current_version
 
 FRAGMENTS_BYTES = 8_000_000  # per worker and version; the real content's contact blocks take about a tenth
@@ -71,5 +72,11 @@ def quick_reach_line(group: ActeurContacts, id_prefix: str) -> Markup:
     return _cached((_group_key(group), id_prefix), "partials/quick_reach_line.html", group=group, id_prefix=id_prefix)
 
 
+def result_line(template: str, fiche: Fiche, line: Ligne, here: object) -> Markup:
+    """A line of an orientation result (`template`: orientation/_todo_item.html or _result_fiche.html); `here`:
+    whether the place is known. The line is the version's own, named by its id as the contacts are."""
+    return _cached((fiche.id, id(line), bool(here)), template, fiche=fiche, line=line, here=bool(here))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(acteur_means=acteur_means, quick_reach_line=quick_reach_line)
+    app.jinja_env.globals.update(acteur_means=acteur_means, quick_reach_line=quick_reach_line, result_line=result_line)
