@@ -78,5 +78,12 @@ def result_line(template: str, fiche: Fiche, line: Ligne, here: object) -> Marku
     return _cached((fiche.id, id(line), bool(here)), template, fiche=fiche, line=line, here=bool(here))
 
 
+def hit_heading(fiche: Fiche, here: object) -> Markup:
+    """The title and badges of a fiche found by a search (search/_hit_heading.html); `here`: a place was given."""
+    return _cached((fiche.id, bool(here)), "search/_hit_heading.html", fiche=fiche, here=bool(here))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(acteur_means=acteur_means, quick_reach_line=quick_reach_line, result_line=result_line)
+    app.jinja_env.globals.update(
+        acteur_means=acteur_means, quick_reach_line=quick_reach_line, result_line=result_line, hit_heading=hit_heading
+    )
