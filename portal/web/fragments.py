@@ -5,7 +5,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup
 
 from portal.contacts import ActeurContacts
@@ -44,10 +44,16 @@ def _cached(key: Hashable, template: str, **context) -> Markup:
     """`template` rendered with `context`, once per version and script root for `key`; in the editors' preview,
     where templates change, rendered each time."""
     render = lambda: render_template(template, **context)  # noqa: E731
-    if current_app.config.get("DEV"):
+    found = g.get("fragments")
+    if found is None:  # looked up once per request: a result page asks for some twenty fragments
+        cache = None
+        if not current_app.config.get("DEV"):
+            cache = current_version().derived("fragments", lambda: FragmentCache(FRAGMENTS_BYTES))
+        found = g.fragments = (cache, request.script_root)
+    cache, script_root = found
+    if cache is None:
         return Markup(render())
-    cache = current_version().derived("fragments", lambda: FragmentCache(FRAGMENTS_BYTES))
-    return cache.get((template, request.script_root, key), render)
+    return cache.get((template, script_root, key), render)
 
 
 def _group_key(group: ActeurContacts) -> tuple:
@@ -83,7 +89,12 @@ def hit_heading(fiche: Fiche, here: object) -> Markup:
     return _cached((fiche.id, bool(here)), "search/_hit_heading.html", fiche=fiche, here=bool(here))
 
 
+def _forget_request_cache() -> None:
+    g.pop("fragments", None)  # an app context may outlive a request (tests, CLI): each request looks up its own
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_forget_request_cache)
     app.jinja_env.globals.update(
         acteur_means=acteur_means, quick_reach_line=quick_reach_line, result_line=result_line, hit_heading=hit_heading
     )
