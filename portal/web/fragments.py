@@ -16,26 +16,27 @@ FRAGMENTS_BYTES = 8_000_000  # per worker and version; the real content's contac
 
 
 class FragmentCache:
-    """Rendered fragments by key within `limit` characters; the oldest used go first."""
+    """Rendered fragments by key within `limit` characters; the oldest used go first. Each entry keeps alive
+    the objects it was rendered from, so that an `id()` in a key names the same object while the entry lives."""
 
     def __init__(self, limit: int):
         self.limit, self.size = limit, 0
-        self._fragments: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._fragments: OrderedDict[Hashable, tuple[Markup, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, render: Callable[[], str]) -> Markup:
+    def get(self, key: Hashable, render: Callable[[], str], sources: object) -> Markup:
         with self._lock:
-            found = self._fragments.get(key)
-            if found is not None:
+            entry = self._fragments.get(key)
+            if entry is not None:
                 self._fragments.move_to_end(key)
-                return found
+                return entry[0]
         found = Markup(render())
         with self._lock:
             if key not in self._fragments and len(found) * 4 <= self.limit:
-                self._fragments[key] = found
+                self._fragments[key] = (found, sources)
                 self.size += len(found)
                 while self.size > self.limit:
-                    _, old = self._fragments.popitem(last=False)
+                    _, (old, _sources) = self._fragments.popitem(last=False)
                     self.size -= len(old)
         return found
 
@@ -53,12 +54,11 @@ def _cached(key: Hashable, template: str, **context) -> Markup:
     cache, script_root = found
     if cache is None:
         return Markup(render())
-    return cache.get((template, script_root, key), render)
+    return cache.get((template, script_root, key), render, tuple(context.values()))
 
 
 def _group_key(group: ActeurContacts) -> tuple:
-    """What an acteur's block in a place shows. The contacts are the version's own objects: their ids name them
-    while the version, which holds the cache, lives."""
+    """What an acteur's block in a place shows: its contacts by id (the cache entry keeps them alive)."""
     return (
         group.acteur.id,
         tuple((id(means.contact), means.portee) for means in group.means),
@@ -80,7 +80,7 @@ def quick_reach_line(group: ActeurContacts, id_prefix: str) -> Markup:
 
 def result_line(template: str, fiche: Fiche, line: Ligne, here: object) -> Markup:
     """A line of an orientation result (`template`: orientation/_todo_item.html or _result_fiche.html); `here`:
-    whether the place is known. The line is the version's own, named by its id as the contacts are."""
+    whether the place is known. The line is named by its id, as the contacts are."""
     return _cached((fiche.id, id(line), bool(here)), template, fiche=fiche, line=line, here=bool(here))
 
 
