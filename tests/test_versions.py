@@ -247,5 +247,5 @@ def test_an_edited_fiche_shows_at_once_in_results_whose_lines_were_rendered_for_
     result = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56"
     assert ">Essai encadré</a>" in client.get(result).text
     edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
-    assert refresh(app) is True
+    assert refresh(app)  # served
     assert ">Essai encadré (v2)</a>" in client.get(result).text
