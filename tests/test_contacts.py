@@ -224,3 +224,14 @@ def test_services_known_by_name_and_site_show_beside_the_acteur_on_the_real_cont
     for contact in mentions:  # each with its note and its source
         assert f"{contact.nom} : coordonnées pas encore connues du portail" in text
         assert " ".join((contact.note or "").split()) in text and f"Source : {contact.source.titre}" in text
+
+
+def test_contact_blocks_link_under_the_prefix_each_request_came_through(client):
+    """The contact blocks are rendered once per version: behind a proxy that adds a prefix (SCRIPT_NAME), their
+    links still carry the prefix of the request, and the next request without it gets none."""
+    plain = client.get("/contacts?lieu=56").text
+    prefixed = client.get("/contacts?lieu=56", environ_overrides={"SCRIPT_NAME": "/pdp"}).text
+    again = client.get("/contacts?lieu=56").text
+    assert 'href="/signaler/' in plain and 'href="/pdp/signaler/' not in plain
+    assert 'href="/pdp/signaler/' in prefixed and 'href="/signaler/' not in prefixed
+    assert again == plain

@@ -238,3 +238,14 @@ def test_a_version_served_again_is_kept_however_old(content, tmp_path):
     edit(fiche, "titre: Essai encadré", "titre: Essai encadré nouveau")
     assert build(content, versions).exit_code == 0
     assert (versions / first).is_dir()  # served just before: not the first to go
+
+
+def test_an_edited_fiche_shows_at_once_in_results_whose_lines_were_rendered_for_the_old_version(content, tmp_path):
+    # The lines of a result are rendered once per version (portal/web/fragments.py): a new version renders anew.
+    app = portal_app(tmp_path, content)
+    client = app.test_client()
+    result = "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste&lieu=56"
+    assert ">Essai encadré</a>" in client.get(result).text
+    edit(content / "dispositifs" / "essai-encadre.yaml", "titre: Essai encadré", "titre: Essai encadré (v2)")
+    assert refresh(app)  # served
+    assert ">Essai encadré (v2)</a>" in client.get(result).text

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         editors,
         errors,
         filters,
+        fragments,
         glossary,
         health,
         legal,
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     errors.init_app(app)
     filters.init_app(app)
+    fragments.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     caching.init_app(app)
