@@ -189,11 +189,11 @@ questions:
     titre_court: Étape
     reponses:
       pendant-arret: {libelle: En arrêt}
-      reprise: {libelle: À la reprise}
+      arret-long: {libelle: En arrêt depuis plus de trois mois}
 noeuds:
   etape:
     question: etape
-    suites: {pendant-arret: arret, reprise: arret}
+    suites: {pendant-arret: arret, arret-long: arret}
 resultats:
   arret:
     titre: Préparer le retour

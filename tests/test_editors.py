@@ -1,7 +1,7 @@
 """The editor area: closed to anonymous visitors, route by route; login, reports, review, trees; the CLI."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session
@@ -155,9 +155,8 @@ def test_an_editor_who_logs_in_often_is_never_held(app, client, editor):
 
 def test_one_address_failing_on_one_name_waits_longer_and_longer(app, editor, monkeypatch):
     from portal import feedback
-    from portal.web import rate_limits
 
-    monkeypatch.setattr(rate_limits, "_PAIR_LIMITS", ((2, timedelta(minutes=15)), (3, timedelta(days=1))))
+    app.config["LOGIN_FAILURES"] = (2, 3)  # a quarter of an hour, a day
     now = [datetime(2026, 12, 7, 9, 0, tzinfo=UTC).timestamp()]
     monkeypatch.setattr(feedback.time, "time", lambda: now[0])
     attacker = browser_at(app, "198.51.100.1")

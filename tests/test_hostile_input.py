@@ -103,7 +103,7 @@ PATH_TEMPLATES = [
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    app = portal_app(folder, REPORTS_PER_HOUR=100_000, LOGINS_PER_15_MIN=100_000)
+    app = portal_app(folder, REPORTS_PER_HOUR=100_000, LOGINS_PER_15_MIN=100_000, LOGIN_FAILURES=(100_000, 100_000))
     with app.app_context():
         accounts.set_account(get_session(), EDITOR, PASSWORD)
         get_session().commit()

@@ -30,7 +30,6 @@ def limit_rate(bucket: str, limit: int, window: timedelta) -> None:
 
 DEVICE_COOKIE = "portail_appareil"
 DEVICE_DAYS = 90
-_PAIR_LIMITS = ((5, timedelta(minutes=15)), (20, timedelta(days=1)))
 
 
 def _devices() -> URLSafeTimedSerializer:
@@ -69,7 +68,9 @@ def _login_buckets(name: str) -> list[tuple[str, str, int, timedelta]]:
     secret = current_app.secret_key
     account = "nom:" + name.lower()  # hashed: the name field may hold a password typed in the wrong box
     pair = client_key(secret, f"{account}|{client_key(secret, request.remote_addr)}")
-    buckets = [(f"connexion-compte-{n}", pair, limit, window) for n, (limit, window) in enumerate(_PAIR_LIMITS)]
+    quarter, day = current_app.config.get("LOGIN_FAILURES", (5, 20))
+    limits = ((quarter, timedelta(minutes=15)), (day, timedelta(days=1)))
+    buckets = [(f"connexion-compte-{n}", pair, limit, window) for n, (limit, window) in enumerate(limits)]
     per_name = current_app.config.get("LOGINS_PER_15_MIN", 10) * 3
     buckets.append(("connexion-nom", client_key(secret, account), per_name, timedelta(hours=1)))
     return buckets
