@@ -118,6 +118,12 @@ L1110_4 = LegalBasis(
 
 PATIENT = Blank("Nom et prénom du salarié", size=28)
 SALARIE_BLOCK = Blank("Vos nom, prénom et adresse", "text")
+ENTREPRISE = Blank("Entreprise ou employeur", size=24)
+EMPLOI_OCCUPE = Blank("Emploi occupé", size=24)
+SPST_BLOCK = Blank("Service de prévention et de santé au travail : nom et adresse", "text")
+JOINDRE = Blank("Téléphone ou adresse électronique", size=30)
+MDT_BLOCK = Blank("Nom, service et téléphone du médecin du travail", "text")
+EMPLOYEUR_BLOCK = Blank("Employeur : nom et adresse", "text")
 DATE_ARRET = Blank("Date de début de l'arrêt de travail", "date")
 LIEU_DATE = Blank("Lieu et date de la lettre", size=26)
 EMPLOI = Blank("Emploi occupé et entreprise", size=32)
@@ -147,11 +153,11 @@ LETTERS: dict[str, Letter] = {
             ),
             blanks={
                 "patient": PATIENT,
-                "entreprise": Blank("Entreprise ou employeur", size=24),
+                "entreprise": ENTREPRISE,
                 "date_arret": DATE_ARRET,
                 "elements": Blank("Vos éléments, dans vos mots (avec l'accord du patient)", "text"),
                 "expediteur": Blank("Nom, adresse et téléphone du médecin traitant", "text"),
-                "destinataire": Blank("Service de prévention et de santé au travail : nom et adresse", "text"),
+                "destinataire": SPST_BLOCK,
                 "lieu_date": LIEU_DATE,
             },
             signature="Signature et cachet",
@@ -177,12 +183,12 @@ LETTERS: dict[str, Letter] = {
                 "Je vous prie d'agréer, Madame, Monsieur, mes salutations distinguées.",
             ),
             blanks={
-                "entreprise": Blank("Entreprise ou employeur", size=24),
-                "emploi": Blank("Emploi occupé", size=24),
+                "entreprise": ENTREPRISE,
+                "emploi": EMPLOI_OCCUPE,
                 "date_arret": DATE_ARRET,
-                "joindre": Blank("Téléphone ou adresse électronique", size=30),
+                "joindre": JOINDRE,
                 "expediteur": SALARIE_BLOCK,
-                "destinataire": Blank("Service de prévention et de santé au travail : nom et adresse", "text"),
+                "destinataire": SPST_BLOCK,
                 "lieu_date": LIEU_DATE,
             },
         ),
@@ -209,11 +215,11 @@ LETTERS: dict[str, Letter] = {
                 "Je vous prie d'agréer, Madame, Monsieur, mes salutations distinguées.",
             ),
             blanks={
-                "emploi": Blank("Emploi occupé", size=24),
+                "emploi": EMPLOI_OCCUPE,
                 "date_arret": DATE_ARRET,
                 "disponibilites": Blank("Vos disponibilités, votre téléphone ou adresse électronique", "text"),
                 "expediteur": SALARIE_BLOCK,
-                "destinataire": Blank("Employeur : nom et adresse", "text"),
+                "destinataire": EMPLOYEUR_BLOCK,
                 "lieu_date": LIEU_DATE,
             },
         ),
@@ -238,11 +244,11 @@ LETTERS: dict[str, Letter] = {
                 "Je vous prie d'agréer, Madame, Monsieur, mes salutations distinguées.",
             ),
             blanks={
-                "entreprise": Blank("Entreprise ou employeur", size=24),
-                "emploi": Blank("Emploi occupé", size=24),
-                "joindre": Blank("Téléphone ou adresse électronique", size=30),
+                "entreprise": ENTREPRISE,
+                "emploi": EMPLOI_OCCUPE,
+                "joindre": JOINDRE,
                 "expediteur": SALARIE_BLOCK,
-                "destinataire": Blank("Service de prévention et de santé au travail : nom et adresse", "text"),
+                "destinataire": SPST_BLOCK,
                 "lieu_date": LIEU_DATE,
             },
         ),
@@ -278,7 +284,7 @@ LETTERS: dict[str, Letter] = {
                 "emploi": EMPLOI,
                 "elements": Blank("Vos éléments, dans vos mots", "text"),
                 "consentement": Blank("Date et signature du salarié", size=30),
-                "expediteur": Blank("Nom, service et téléphone du médecin du travail", "text"),
+                "expediteur": MDT_BLOCK,
                 "destinataire": Blank("Nom et adresse du médecin traitant", "text"),
                 "lieu_date": LIEU_DATE,
             },
@@ -311,8 +317,8 @@ LETTERS: dict[str, Letter] = {
                 "emploi": EMPLOI,
                 "mesures": Blank("Les mesures proposées, dans vos mots", "text"),
                 "duree": Blank("Durée et prochain point", size=30),
-                "expediteur": Blank("Nom, service et téléphone du médecin du travail", "text"),
-                "destinataire": Blank("Employeur : nom et adresse", "text"),
+                "expediteur": MDT_BLOCK,
+                "destinataire": EMPLOYEUR_BLOCK,
                 "lieu_date": LIEU_DATE,
             },
             signature="Signature et cachet",
@@ -343,7 +349,7 @@ LETTERS: dict[str, Letter] = {
                 "emploi": EMPLOI,
                 "motifs": Blank("Les motifs, précisément", "text"),
                 "alternatives": Blank("Autres solutions recherchées", "text"),
-                "expediteur": Blank("Employeur : nom et adresse", "text"),
+                "expediteur": EMPLOYEUR_BLOCK,
                 "destinataire": Blank("Salarié et médecin du travail : noms et adresses", "text"),
                 "lieu_date": LIEU_DATE,
             },
