@@ -156,7 +156,6 @@ def _group(catalog: Catalog, here: LocalContacts | None, acteur_id: str) -> Acte
 
 def _callers(
     catalog: Catalog,
-    tree_id: str,
     here: LocalContacts | None,
     steps: list[Step],
     texts: list[str],
@@ -231,7 +230,7 @@ def handout_context(walk: Walk, place: str) -> dict:
     cep = next((fiche for fiche, _line in lines if fiche.id in OTHER_PUBLIC_OPERATORS), None)
     if cep and cep not in [step.fiche for step in steps]:
         texts.append(_to_salarie(cep, answers))  # printed beside the line for its operator: the acteurs it names too
-    callers = _callers(catalog, walk.tree.id, here, steps, texts, foreign)
+    callers = _callers(catalog, here, steps, texts, foreign)
     listed = {caller.acteur.id for caller in callers} | set(SANTE_AU_TRAVAIL)
     return {
         "steps": steps,
