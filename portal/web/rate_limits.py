@@ -36,22 +36,23 @@ def _devices() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="appareil-connu")
 
 
-def known_device(name: str) -> bool:
-    """Whether this browser carries the signed cookie of a past login of `name` (within DEVICE_DAYS)."""
+def _device_names() -> list:
+    """The account names this browser's signed cookie holds (within DEVICE_DAYS); none without a valid one."""
     try:
         names = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400)
     except BadSignature:
-        return False
-    return isinstance(names, list) and name.lower() in names
+        return []
+    return names if isinstance(names, list) else []
+
+
+def known_device(name: str) -> bool:
+    """Whether this browser carries the signed cookie of a past login of `name` (within DEVICE_DAYS)."""
+    return name.lower() in _device_names()
 
 
 def remember_device(response: Response, name: str) -> None:
     """After a good login: this browser is known for `name` (the cookie holds the account names, signed)."""
-    try:
-        names = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400)
-    except BadSignature:
-        names = []
-    names = [kept for kept in names if kept != name.lower()][-4:] + [name.lower()]
+    names = [kept for kept in _device_names() if kept != name.lower()][-4:] + [name.lower()]
     response.set_cookie(
         DEVICE_COOKIE,
         _devices().dumps(names),
