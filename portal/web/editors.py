@@ -251,14 +251,20 @@ def invitation_link(token: str) -> str:
     return f"{base}{path}" if base else url_for("editors.invitation_form", token=token, _external=True)
 
 
-@bp.get("/invitation/<token>")
-def invitation_form(token: str):
-    """The invited person chooses a name and a password."""
+def _open_invitation(token: str):
+    """The open invitation of `token`, or a 404 that says to ask for another link."""
     invitation = accounts.open_invitation(get_session(), token)
     if invitation is None:
         abort(
             404, description="Ce lien d'invitation n'est plus valable (déjà utilisé ou expiré) : demandez-en un autre."
         )
+    return invitation
+
+
+@bp.get("/invitation/<token>")
+def invitation_form(token: str):
+    """The invited person chooses a name and a password."""
+    invitation = _open_invitation(token)
     return _invitation_page(token, invitation.scope, {}, None)
 
 
@@ -279,11 +285,7 @@ def invitation_submit(token: str):
     """Create the account of the invitation and log in."""
     db = get_session()
     limit_rate("invitation", current_app.config.get("LOGINS_PER_15_MIN", 10), timedelta(minutes=15))
-    invitation = accounts.open_invitation(db, token)
-    if invitation is None:
-        abort(
-            404, description="Ce lien d'invitation n'est plus valable (déjà utilisé ou expiré) : demandez-en un autre."
-        )
+    invitation = _open_invitation(token)
     name, password = request.form.get("nom", "").strip(), request.form.get("mot_de_passe", "")
     if password != request.form.get("confirmation", ""):
         return _invitation_page(token, invitation.scope, {"nom": name}, "Les deux mots de passe diffèrent.", 400)
