@@ -324,7 +324,7 @@ def contact_submit(kind: str, code: str):
             errors = _proposal_errors(proposal)
             status = 400 if errors else 200
             return _form(ref, index, original, values, errors, proposal=proposal, report=report, status=status)
-        outcome = save(content_dir, trees_dir, _lock_dir(), edit, editor, date.today())
+        outcome = _save(edit, editor)
     except PlaceFileError as error:
         return _form(ref, index, original, values, {"general": str(error)}, report=report, status=409)
     if isinstance(outcome, Conflict):
@@ -343,9 +343,12 @@ def contact_submit(kind: str, code: str):
     return redirect(url_for(".place", kind=ref.kind, code=ref.code), code=303)
 
 
-def _lock_dir() -> Path:
+def _save(edit: Edit, editor: str):
+    """Write `edit` into its file as it is now (portal/territory_edits.py: save)."""
+    config = current_app.config
     # The lock of the content files, beside what this instance writes (every worker of it takes the same one).
-    return Path(current_app.instance_path)
+    lock_dir = Path(current_app.instance_path)
+    return save(config["CONTENT_DIR"], config["TREES_DIR"], lock_dir, edit, editor, date.today())
 
 
 def _published(done: str) -> None:
@@ -405,8 +408,7 @@ def retire_submit(kind: str, code: str):
         error = {"raison": "Dites en une phrase pourquoi ce contact est retiré (fermé, remplacé…)."}
         return _retire_page(ref, index, contacts[index], None, error, status=400)
     editor = _editor()[0]
-    content_dir, trees_dir = current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"]
-    outcome = save(content_dir, trees_dir, _lock_dir(), Edit(ref, index, original, None, reason), editor, date.today())
+    outcome = _save(Edit(ref, index, original, None, reason), editor)
     if isinstance(outcome, Conflict | Proposal):
         return _retire_page(ref, index, contacts[index], None, {}, conflict=True, status=409)
     change = record_change(get_session(), editor, reason, ref.kind, ref.code, outcome.before, None, outcome.commit)
@@ -438,8 +440,7 @@ def undo(change_id: int):
         edit = Edit(ref, index, wanted, before, "")
     editor = _editor()[0]
     edit.reason = f"Annule la modification n° {change.id} ({change.reason})"
-    content_dir, trees_dir = current_app.config["CONTENT_DIR"], current_app.config["TREES_DIR"]
-    outcome = save(content_dir, trees_dir, _lock_dir(), edit, editor, date.today())
+    outcome = _save(edit, editor)
     if isinstance(outcome, Conflict | Proposal):
         flash(f"La modification n° {change.id} ne peut pas être annulée : le fichier a changé depuis.")
         return redirect(url_for(".place", kind=ref.kind, code=ref.code), code=303)
