@@ -180,13 +180,18 @@ class Mobiliser(Strict):
     employeur: str | None = None
     """Comment le mobiliser quand on est employeur."""
 
+    def case_for(self, answers: dict[str, str]) -> TexteSelon | None:
+        """The first `salarie_selon` whose answers `si` all match these, or None."""
+        for case in self.salarie_selon:
+            if all(answers.get(question) == code for question, code in case.si.items()):
+                return case
+        return None
+
     def salarie_for(self, answers: dict[str, str]) -> str | None:
         """The text for the salarié on a walk with these answers: the first `salarie_selon` they match, else
         `salarie`."""
-        for case in self.salarie_selon:
-            if all(answers.get(question) == code for question, code in case.si.items()):
-                return case.texte
-        return self.salarie
+        case = self.case_for(answers)
+        return case.texte if case is not None else self.salarie
 
 
 class Contact(Strict):

@@ -283,11 +283,10 @@ def _maybe_text(fiche: Fiche, answers: dict[str, str], foreign: frozenset[str]) 
     if fiche.type == "acteur":
         return ""  # its title: the acteur is under « Qui contacter », with its means
     mobiliser = fiche.mobiliser
-    cases = mobiliser.salarie_selon if mobiliser else []
-    if any(all(answers.get(q) == code for q, code in case.si.items()) for case in cases):
+    if mobiliser and mobiliser.case_for(answers):
         text = _first_sentence(_to_salarie(fiche, answers))
     else:
-        text = "" if cases else on_paper(fiche.resume)
+        text = "" if mobiliser and mobiliser.salarie_selon else on_paper(fiche.resume)
     return "" if set(acteur_names().in_text(text)) & foreign else text
 
 
