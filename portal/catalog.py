@@ -147,7 +147,7 @@ def load_catalog(
 
     trees, tree_problems = load_trees(Path(trees_dir) if trees_dir else None, fiches, root, broken, files)
     problems.extend(tree_problems)
-    tree_files = {path.stem for path in Path(trees_dir).glob("*.yaml")} if trees_dir else set()
+    tree_files = {path.stem for path in files.listing(Path(trees_dir))} if trees_dir else set()
     if trees and not tree_files & broken:  # a tree with errors of its own: its questions are not known here
         problems.extend(check_texts_by_answers(trees, fiches, documents, root))
     # Tree addresses are checked only when the trees are loaded (the contacts importer reads content alone); an

@@ -330,8 +330,6 @@ SETTINGS = (
     ),
 )
 BY_ENV = {setting.env: setting for setting in SETTINGS}
-# Documented settings: name -> meaning (the README's table, `portal reglages --readme`, is made from SETTINGS).
-SETTINGS_DOC = {setting.env: setting.doc for setting in SETTINGS}
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
 FIXED = {"SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax"}
 

@@ -14,7 +14,7 @@ REF = "#/components/schemas/{model}"
 
 
 def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+    return {"$ref": REF.format(model=name)}
 
 
 def _text(nullable: bool = False) -> dict:
@@ -179,7 +179,6 @@ SEARCH = _obj(
         ),
     }
 )
-COVERAGE_LEVEL = {"enum": ["local-verifie", "local-a-verifier", "regional", "national", "aucun"]}
 COVERAGE = _obj(
     {
         "niveaux": {"type": "object", "additionalProperties": STRING},

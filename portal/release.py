@@ -14,6 +14,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from portal.atomic import write_atomically
 from portal.places import write_lookup
 from portal.version import _publish, build_lock, code_stamp, is_stored, open_version
 
@@ -50,10 +51,7 @@ def pack(versions_dir: str | Path, version: str, archive: Path) -> str:
         os.replace(draft, archive)
     finally:
         draft.unlink(missing_ok=True)
-    sums = checksum_path(archive)
-    sums_draft = sums.with_name(f".{sums.name}.{os.getpid()}")
-    sums_draft.write_text(f"{digest}  {archive.name}\n")
-    os.replace(sums_draft, sums)
+    write_atomically(checksum_path(archive), f"{digest}  {archive.name}\n")
     return digest
 
 

@@ -32,21 +32,20 @@ def purge_closed_reports(session: Session, months: int, moment: datetime | None 
     if months <= 0:
         return 0
     before = months_before(moment or now(), months)
-    old = (Report.status == "clos", Report.closed_at.is_not(None), Report.closed_at < before)
-    count = session.exec(select(func.count()).select_from(Report).where(*old)).one()
-    if count:
-        session.exec(delete(Report).where(*old))
-        session.commit()
-    return count
+    return _erase(session, Report, Report.status == "clos", Report.closed_at.is_not(None), Report.closed_at < before)
 
 
 def purge_rate_counts(session: Session, moment: float | None = None) -> int:
     """Erase the rate-limit counts of windows that started more than a day ago (no limit lasts that long)."""
     before = int((time.time() if moment is None else moment) - DAY)
-    old = RateCount.window_start < before
-    count = session.exec(select(func.count()).select_from(RateCount).where(old)).one()
+    return _erase(session, RateCount, RateCount.window_start < before)
+
+
+def _erase(session: Session, model: type, *where) -> int:
+    """Delete the rows of `model` matching `where` (and commit, if there are any); how many there were."""
+    count = session.exec(select(func.count()).select_from(model).where(*where)).one()
     if count:
-        session.exec(delete(RateCount).where(old))
+        session.exec(delete(model).where(*where))
         session.commit()
     return count
 

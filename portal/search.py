@@ -294,11 +294,7 @@ class SearchIndex:
             forms.sort(key=lambda item: -len(item[1]))
         # The words the vocabulary and the lexicon understand, for « Vouliez-vous dire » where no fiche has them.
         said = [w for situation in catalog.vocabulaire for w in (situation.nom, *situation.mots)]
-        said += [
-            w
-            for _situation, words in family_situations(doctor_lexicon(), catalog.vocabulaire, self._general)
-            for w in words
-        ]
+        said += [w for _situation, words in self._families for w in words]
         self._understood = frozenset(
             w for w in folded_terms(" ".join(said)) if FUZZY_LENGTH[0] <= len(w) <= FUZZY_LENGTH[1] and w.isalpha()
         )
@@ -328,7 +324,7 @@ class SearchIndex:
         self._long_leave = (by_name.get(lexique.duree.situation), lexique.duree.jours)
         taken = {tuple(form) for forms in self._situation_at.values() for _situation, form in forms}
         taken |= {tuple(form) for forms in self._glossary_at.values() for _terme, form, _forms in forms}
-        families = family_situations(lexique, catalog.vocabulaire, self._general)
+        families = self._families = family_situations(lexique, catalog.vocabulaire, self._general)
         lexicon_words = {fold_word(word) for _situation, words in families for word in words}
         self._exact_words: dict[str, Situation] = {}  # folded word -> situation, where the stem would mislead
         for situation, words in families:

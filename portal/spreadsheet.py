@@ -124,16 +124,16 @@ def _read_csv(text: str) -> Table:
     if not records:
         raise SpreadsheetError("le fichier est vide : la première ligne doit nommer les colonnes")
     # Rows are numbered as a spreadsheet shows them (a quoted cell may span lines): the header is row 1.
-    _check_shape(records)
+    _check_shape(len(records), sum(len(record) for record in records))
     return Table(records[0], records[1:], list(range(2, len(records) + 1)))
 
 
-def _check_shape(records: list[list]) -> None:
-    if len(records) > MAX_ROWS + 1:
+def _check_shape(rows: int, cells: int) -> None:
+    """Refuse a table of more than MAX_ROWS rows (besides the header) or MAX_CELLS cells, in French."""
+    if rows > MAX_ROWS + 1:
         raise SpreadsheetError(
             f"le tableau a plus de {MAX_ROWS} lignes : importez un fichier par département ou par région"
         )
-    cells = sum(len(record) for record in records)
     if cells > MAX_CELLS:
         raise SpreadsheetError(
             f"le tableau a {cells} cellules, plus que les {MAX_CELLS} permises : "
@@ -160,7 +160,7 @@ def _read_workbook(data: bytes, protected_or_xls: bool = False) -> Table:
             "enregistrez-le à nouveau au format .ods, .xlsx ou .csv"
         ) from error
     if height > MAX_ROWS + 1 or height * width > MAX_CELLS:
-        _check_shape([[None] * width] * height)  # refused before reading, with the same sentence as a CSV's
+        _check_shape(height, height * width)  # refused before reading, with the same sentence as a CSV's
     cells = [[_cell_text(value) for value in row] for row in records]
     while cells and not any(cells[-1]):
         cells.pop()

@@ -122,9 +122,7 @@ def load_yaml(path: Path, data: bytes | None = None) -> YamlDocument:
     found when it is not valid YAML, or is more than the portal reads: too large, too deep, or with aliases."""
     if data is None:
         data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        message = f"le fichier fait plus de {MAX_BYTES // 1000} ko, ce qu'aucune fiche ne fait"
-        raise YamlSyntaxError([SyntaxProblem(1, 1, f"{message} ; découpez-le ou retirez ce qui n'est pas du contenu")])
+    _refuse_if_too_large(data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -155,14 +153,19 @@ def parse_yaml(text: str) -> object:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The nodes of `text`, within the loader's limits (size, depth, no alias); YamlSyntaxError otherwise."""
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        parse_yaml(text)  # raises the loader's own problem
+    _refuse_if_too_large(text.encode("utf-8"))
     try:
         return _compose(text)
     except yaml.YAMLError as error:
         raise YamlSyntaxError([_problem(error, text.splitlines())]) from error
     except _Refused as refused:
         raise YamlSyntaxError([refused.problem]) from None
+
+
+def _refuse_if_too_large(data: bytes) -> None:
+    if len(data) > MAX_BYTES:
+        message = f"le fichier fait plus de {MAX_BYTES // 1000} ko, ce qu'aucune fiche ne fait"
+        raise YamlSyntaxError([SyntaxProblem(1, 1, f"{message} ; découpez-le ou retirez ce qui n'est pas du contenu")])
 
 
 class _Refused(Exception):
