@@ -2,12 +2,12 @@
 
 from flask import Blueprint, abort, jsonify, redirect, url_for
 
-from portal.licence import licence_json
 from portal.models import EDITORS_ONLY_FIELDS
 from portal.openapi import document
 from portal.serving import current_catalog, current_version
 from portal.web.directory import read_filters
 from portal.web.errors import FicheNotFound
+from portal.web.legal import licence
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -33,7 +33,7 @@ def fiches():
             "filtres": filters,
             "avertissements": notices,
             "fiches": [fiche_json(f) for f in catalog.fiches.values() if f.id in ids],
-            "licence": licence_json(catalog),
+            "licence": licence(),
         }
     )
 

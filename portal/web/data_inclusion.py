@@ -7,8 +7,8 @@ from math import ceil
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from portal.data_inclusion import Directory, publish
-from portal.licence import licence_json
 from portal.serving import current_catalog, current_places, current_version
+from portal.web.legal import licence
 
 bp = Blueprint("data_inclusion", __name__, url_prefix="/api/data-inclusion")
 
@@ -67,7 +67,7 @@ def _page(items: list[dict]):
         "pages": ceil(len(items) / size),
     }
     # The schema's items have no licence field: the page names it, with the attribution third-party data needs.
-    return jsonify(page_data | {"licence": licence_json(current_catalog())})
+    return jsonify(page_data | {"licence": licence()})
 
 
 def _whole_number(name: str, default: int, largest: int, expected: str) -> int:

@@ -6,7 +6,14 @@ from flask import Blueprint, Flask, current_app, render_template, request
 
 from portal.config import LEGAL_SETTINGS
 from portal.feedback import REASONS
-from portal.licence import CODE_LICENCE, CONTENT_LICENCE, CONTENT_LICENCE_URL, LINK_HEADER, third_party_sources
+from portal.licence import (
+    CODE_LICENCE,
+    CONTENT_LICENCE,
+    CONTENT_LICENCE_URL,
+    LINK_HEADER,
+    licence_json,
+    third_party_sources,
+)
 from portal.serving import current_catalog, current_version
 
 bp = Blueprint("legal", __name__)
@@ -70,6 +77,11 @@ def _licence_header(response):
     if request.path.startswith("/api/"):
         response.headers["Link"] = LINK_HEADER
     return response
+
+
+def licence() -> dict:
+    """The `licence` field of the API's list answers, made once per content version."""
+    return current_version().derived("licence", lambda: licence_json(current_catalog()))
 
 
 def third_party() -> list[dict]:
