@@ -18,9 +18,10 @@ from collections.abc import Callable
 from flask import Flask, current_app, g, has_request_context
 
 from portal.catalog import Catalog
+from portal.contacts import ActeurContacts, contacts_for
 from portal.content_files import ContentFiles, read_content_files
 from portal.diagnostics import ContentError, Problem, cannot_start
-from portal.places import Places, Resolution
+from portal.places import Departement, Places, Resolution
 from portal.search import SearchIndex
 from portal.version import (
     ContentVersion,
@@ -176,6 +177,21 @@ def resolve_place(text: str) -> Resolution:
     """Resolve what a user typed (commune, code postal, département code or name, région) to a département;
     homonyms come back as `candidats`, unknown places with `suggestions`. Accent, case and hyphen blind."""
     return current_places().resolve(text)
+
+
+def contacts_in(departement: Departement, pour: str | None = None) -> list[ActeurContacts]:
+    """Who to call in `departement` for `pour` (portal.contacts.contacts_for) in the request's version, worked out
+    once per version: a result page asks it for each of its fiches, and the answer depends on nothing else. The
+    list is shared: callers never change it. Only known fiches are kept (an unknown `pour` finds nobody)."""
+    catalog = current_catalog()
+    if pour is not None and pour not in catalog.fiches:
+        return []
+    kept = current_version().derived("contacts-in", dict)
+    key = (departement.code, departement.region, pour)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = contacts_for(catalog, *key)
+    return found
 
 
 def content_problems(app: Flask) -> tuple[Problem, ...]:

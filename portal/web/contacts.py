@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json
+from portal.contacts import ActeurContacts, means_json, mention_json
 from portal.counts import count_demand
 from portal.places import Candidate, Resolution
-from portal.serving import current_catalog, resolve_place
+from portal.serving import contacts_in, current_catalog, resolve_place
 from portal.web import wants_fragment
 
 bp = Blueprint("contacts", __name__)
@@ -50,7 +50,7 @@ def answer_request() -> ContactsAnswer:
         answer.resolution = resolve_place(lieu)
         departement = answer.resolution.departement
         if departement:
-            answer.groups = contacts_for(catalog, departement.code, departement.region, answer.pour)
+            answer.groups = contacts_in(departement, answer.pour)
     return answer
 
 

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from portal.contacts import contacts_for, national_group
+from portal.contacts import national_group
 from portal.models import ETAPES, PUBLICS, TYPES
 from portal.places import MAX_PLACE_CHARS
-from portal.serving import current_catalog, current_version
+from portal.serving import contacts_in, current_catalog, current_version
 from portal.text import WORD, clean, fold
 from portal.web import wants_fragment
 from portal.web.errors import FicheNotFound
@@ -118,7 +118,7 @@ def _reach(catalog, fiche) -> dict:
     if fiche.type == "dispositif":
         groups = [national_group(catalog.fiches[i]) for i in fiche.acteurs if i in catalog.fiches]
     elif departement:
-        groups = contacts_for(catalog, departement.code, departement.region, pour=fiche.id)
+        groups = contacts_in(departement, pour=fiche.id)
     else:
         groups = [national_group(fiche)]
     return {"joindre": groups, "joindre_lieu": found}

@@ -44,7 +44,17 @@ class FragmentCache:
 def _cached(key: Hashable, template: str, **context) -> Markup:
     """`template` rendered with `context`, once per version and script root for `key`; in the editors' preview,
     where templates change, rendered each time."""
-    render = lambda: render_template(template, **context)  # noqa: E731
+    return _kept((template, key), lambda: render_template(template, **context), tuple(context.values()))
+
+
+def version_block(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+    """The body of `{% call version_block("name", …) %}…{% endcall %}` in a template, rendered once per version
+    and script root for `key`. The key names everything the body shows (a tree, a result, a département code):
+    text from the request (a typed place, the answers' URL, the day) stays outside the block."""
+    return _kept(("block", name, key), caller, None)
+
+
+def _kept(key: Hashable, render: Callable[[], str], sources: object) -> Markup:
     found = g.get("fragments")
     if found is None:  # looked up once per request: a result page asks for some twenty fragments
         cache = None
@@ -54,7 +64,7 @@ def _cached(key: Hashable, template: str, **context) -> Markup:
     cache, script_root = found
     if cache is None:
         return Markup(render())
-    return cache.get((template, script_root, key), render, tuple(context.values()))
+    return cache.get((script_root, key), render, sources)
 
 
 def _group_key(group: ActeurContacts) -> tuple:
@@ -96,5 +106,9 @@ def _forget_request_cache() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(_forget_request_cache)
     app.jinja_env.globals.update(
-        acteur_means=acteur_means, quick_reach_line=quick_reach_line, result_line=result_line, hit_heading=hit_heading
+        acteur_means=acteur_means,
+        quick_reach_line=quick_reach_line,
+        result_line=result_line,
+        hit_heading=hit_heading,
+        version_block=version_block,
     )

@@ -11,9 +11,9 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 
-from portal.contacts import contacts_for, national_group
+from portal.contacts import national_group
 from portal.letters import LETTERS, Letter, letters_for
-from portal.serving import current_catalog
+from portal.serving import contacts_in, current_catalog
 from portal.web.orientation_contacts import resolve_lieu
 from portal.web.security import CONTENT_SECURITY_POLICY
 
@@ -32,10 +32,8 @@ def _place() -> str:
     return request.args.get("lieu", "").strip()[:MAX_PLACE]
 
 
-@bp.app_context_processor
-def _letters_in_templates() -> dict:
-    # A fiche's page and an orientation result offer the letters that go with their fiches.
-    return {"letters_for": letters_for}
+# A fiche's page and an orientation result offer the letters that go with their fiches (letters/_offer.html).
+bp.app_template_global("letters_for")(letters_for)
 
 
 @bp.get("")
@@ -72,7 +70,7 @@ def _contacts(letter: Letter, departement) -> list:
     groups = []
     for acteur_id in letter.acteurs:
         if departement is not None:
-            groups += contacts_for(catalog, departement.code, departement.region, pour=acteur_id)
+            groups += contacts_in(departement, pour=acteur_id)
         elif acteur_id in catalog.fiches:
             groups.append(national_group(catalog.fiches[acteur_id]))
     return [group for group in groups if group.means or group.mentions or group.instead]

@@ -51,14 +51,22 @@ def with_place(walk: Walk, place: str) -> list[tuple[str, str]]:
 
 def summary(walk: Walk) -> list[dict]:
     """The answers so far, each with the URL that asks its question again (dropping the answers after it)."""
+    base = url_for("orientation.walk", tree_id=walk.tree.id)
+    again, query = {}, []  # each question asked: the query string of the answers before it
+    for question, code in walk.params():
+        again.setdefault(question, f"{base}?{'&'.join(query)}" if query else base)
+        query.append(urlencode([(question, code)]))
     rows = []
     for answer in walk.answers:
         question = walk.tree.questions[answer.question]
+        modifier = None
+        if answer.node:
+            modifier = again.get(answer.question) or step_url(walk.tree, walk.params(before=answer.question))
         rows.append(
             {
                 "question": question.titre_court,
                 "reponse": libelle(walk.tree, answer.question, answer.code, answer.node),
-                "modifier": step_url(walk.tree, walk.params(before=answer.question)) if answer.node else None,
+                "modifier": modifier,
             }
         )
     return rows
@@ -85,7 +93,7 @@ def step_context(walk: Walk, place: str) -> dict:
     }
     if walk.is_result:
         found, lines = result_fiches(catalog, walk, place)
-        answers_and_place = with_place(walk, place)
+        query = urlencode(with_place(walk, place))  # a result has answers: never empty
         context.update(
             result=tree.resultats[walk.node],
             lines=lines,
@@ -94,8 +102,8 @@ def step_context(walk: Walk, place: str) -> dict:
             # No place yet: the numbers that hold everywhere, so that the result already ends on someone to call.
             national=[] if found else [a for a in national_acteurs(catalog, [f for f, _ in lines]) if a.group.means],
             today=date.today(),
-            url=step_url(tree, answers_and_place, _external=True),
-            handout_url=step_url(tree, answers_and_place, "orientation.handout"),
+            url=f"{url_for('orientation.walk', tree_id=tree.id, _external=True)}?{query}",
+            handout_url=f"{url_for('orientation.handout', tree_id=tree.id)}?{query}",
         )
     else:
         step = tree.noeuds[walk.node]

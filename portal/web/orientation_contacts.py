@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 
 from portal.catalog import Catalog
-from portal.contacts import ActeurContacts, contacts_for, means_json, mention_json, national_group
+from portal.contacts import ActeurContacts, means_json, mention_json, national_group
 from portal.models import Fiche, Ligne
 from portal.places import Departement
-from portal.serving import resolve_place
+from portal.serving import contacts_in, resolve_place
 from portal.walk import Walk, result_lines, visit_order
 from portal.zones import applies_in
 
@@ -95,8 +95,7 @@ def add_contacts(found: LocalContacts, catalog: Catalog, fiches: list[Fiche]) ->
     order of the result."""
     if found.departement is None:
         return found
-    code, region = found.departement.code, found.departement.region
-    groups = {fiche.id: contacts_for(catalog, code, region, pour=fiche.id) for fiche in fiches}
+    groups = {fiche.id: contacts_in(found.departement, pour=fiche.id) for fiche in fiches}
     found.without = [fiche for fiche in fiches if not groups[fiche.id]]
     found.acteurs = by_acteur(fiches, groups)
     return found

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.catalog import Catalog
-from portal.contacts import ActeurContacts, contacts_for, national_group
+from portal.contacts import ActeurContacts, national_group
 from portal.models import Contact, Fiche
-from portal.serving import current_catalog, current_version
+from portal.serving import contacts_in, current_catalog, current_version
 from portal.walk import Walk
 from portal.web.orientation_contacts import LocalContacts, add_contacts, national_acteurs, result_fiches
 
@@ -150,8 +150,7 @@ def _group(catalog: Catalog, here: LocalContacts | None, acteur_id: str) -> Acte
     """An acteur's ways to reach it in the place (None where it does not exist), or nationally."""
     if here is None:
         return national_group(catalog.fiches[acteur_id])
-    code, region = here.departement.code, here.departement.region
-    return next(iter(contacts_for(catalog, code, region, pour=acteur_id)), None)
+    return next(iter(contacts_in(here.departement, pour=acteur_id)), None)
 
 
 def _callers(
