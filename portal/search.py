@@ -64,6 +64,7 @@ WEIGHTS = {"title": 4.0, "aliases": 4.0, "tags": 2.0, "body": 1.0}
 LENGTH_NORMALISATION = {"title": 0.5, "aliases": 0.5, "tags": 0.75, "body": 0.75}  # BM25 b, per field
 K1 = 1.2
 EXTRACT_CHARS = 240
+WORD_STARTS_KEPT = 512  # fiches whose word positions are kept for the extracts (per worker and version)
 TITLE_BONUS = 1.5  # every word of the query in the title or an alias
 EXPANSION_WEIGHT = 0.8  # a glossary synonym counts a little less than the word typed
 # A phone number as people type it: « 36 46 », « 0 800 11 10 09 », « 01.23.45.67.89 ».
@@ -313,6 +314,15 @@ class SearchIndex:
         self._signatures = list(signatures)
         self._bodies: list[str] = meta["bodies"]
         self._folded_bodies: list[str] = meta["folded_bodies"]
+        # Where each word of a fiche's body starts, for the extracts: made on the first search that shows the fiche,
+        # kept for the most recently shown fiches (a regular expression over the body took 80 µs an extract).
+        self._word_starts = lru_cache(maxsize=WORD_STARTS_KEPT)(self._find_word_starts)
+
+    def _find_word_starts(self, doc: int) -> dict[str, list[int]]:
+        starts: dict[str, list[int]] = {}
+        for match in WORD.finditer(self._folded_bodies[doc]):
+            starts.setdefault(match.group(), []).append(match.start())
+        return starts
 
     def _add_lexicon(self, catalog: "Catalog") -> None:
         """The doctors' lexicon after the vocabulary and the glossary, which win for the same words: its words
@@ -441,8 +451,8 @@ class SearchIndex:
         terms = {
             stem for slot in slots for alt in slot.alternatives if alt == slot.typed or len(alt) == 1 for stem in alt
         }
-        pattern = words_pattern(set().union(*(self._surface.get(stem, ()) for stem in terms)))
-        hits = [self._hit(doc, pattern) for doc in ranked[(page - 1) * per_page : page * per_page]]
+        words = with_ligatures(set().union(*(self._surface.get(stem, ()) for stem in terms)))
+        hits = [self._hit(doc, words) for doc in ranked[(page - 1) * per_page : page * per_page]]
         return SearchResult(
             query=query_text,
             hits=hits,
@@ -668,31 +678,25 @@ class SearchIndex:
                 counts[name][value] = counts[name].get(value, 0) + n
         return counts
 
-    def _hit(self, doc: int, pattern: re.Pattern | None) -> Hit:
+    def _hit(self, doc: int, words: frozenset[str]) -> Hit:
         fiche = self.catalog.fiches[self._ids[doc]]
-        extract = pattern and passage(self._bodies[doc], self._folded_bodies[doc], pattern)
+        extract = words and passage(self._bodies[doc], self._word_starts(doc), words)
         return Hit(fiche, extract or escape(fiche.resume))
 
 
-_WORD_CHAR = re.compile(r"\w")
+def with_ligatures(words: set[str]) -> frozenset[str]:
+    """The folded `words`, and their forms with a ligature: the bodies are folded in place, ligatures kept, so
+    « oeuvre » is also looked for as « œuvre »."""
+    return frozenset(words | {w.replace("oe", "œ").replace("ae", "æ") for w in words})
 
 
-def words_pattern(words: set[str]) -> re.Pattern | None:
-    """A regular expression finding any of the folded `words` as a whole word."""
-    if not words:
-        return None
-    # The bodies are folded in place, ligatures kept: « oeuvre » is also looked for as « œuvre ».
-    words = words | {w.replace("oe", "œ").replace("ae", "æ") for w in words}
-    # No leading \b: a pattern that starts with the words lets the regex engine skip ahead on their first letters
-    # (twice as fast on long fiches); a match that starts inside a word is dropped by `passage`.
-    return re.compile(r"(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
-
-
-def passage(text: str, folded: str, pattern: re.Pattern, width: int = EXTRACT_CHARS) -> Markup | None:
+def passage(
+    text: str, starts: dict[str, list[int]], words: frozenset[str], width: int = EXTRACT_CHARS
+) -> Markup | None:
     """The passage of `text` (at most `width` characters) holding the most searched words, those in <mark>,
-    the rest escaped; None when no word matches. The words are found in `folded` (`text` folded in place)
-    by one regular expression: Whoosh's highlighter took 0.8 ms a fiche, most of a query's time."""
-    found = [m.span() for m in pattern.finditer(folded) if not m.start() or not _WORD_CHAR.match(folded, m.start() - 1)]
+    the rest escaped; None when no word matches. `starts`: where each word of `text`, folded in place, starts
+    (Whoosh's highlighter took 0.8 ms a fiche, most of a query's time)."""
+    found = sorted((start, start + len(word)) for word in words for start in starts.get(word, ()))
     if not found:
         return None
     ends = [end for _start, end in found]
@@ -702,14 +706,13 @@ def passage(text: str, folded: str, pattern: re.Pattern, width: int = EXTRACT_CH
     end = min(len(text), start + width)
     if end < len(text):
         end = max(text.rfind(" ", start, end), found[best][1])
-    parts, cursor = ["… " if start else ""], start
+    parts, cursor = ["… " if start else ""], start  # the text escaped piece by piece, the marks as they are
     for word_start, word_end in found:
         if start <= word_start and word_end <= end:
-            parts += [escape(text[cursor:word_start]), Markup("<mark>"), escape(text[word_start:word_end])]
-            parts.append(Markup("</mark>"))
+            parts += [escape(text[cursor:word_start]), "<mark>", escape(text[word_start:word_end]), "</mark>"]
             cursor = word_end
     parts += [escape(text[cursor:end]), " …" if end < len(text) else ""]
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 def _one_edit(typed: str, word: str) -> bool:

@@ -86,3 +86,27 @@ def test_overdue_fiche_shows_a_visible_a_verifier_notice(content, tmp_path):
     assert "Mis à jour le" in overdue and "(il y a 1 an)" in overdue
     current = client.get("/fiches/essai-encadre").text
     assert "cette fiche devait être relue" not in current and "(aujourd&#39;hui)" in current
+
+
+def test_a_fiche_read_again_another_day_shows_that_days_notice(content, tmp_path, monkeypatch):
+    # The fiche's header is rendered once per version and day: the next days it says how old the fiche is then,
+    # and once its review date has passed, the notice appears without a new version.
+    import datetime
+
+    import portal.review
+    import portal.web.caching
+    import portal.web.filters
+    import portal.web.fragments
+
+    client = portal_app(tmp_path, content).test_client()
+    assert "cette fiche devait être relue" not in client.get("/fiches/essai-encadre").text
+
+    class Later(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.today() + datetime.timedelta(days=800)
+
+    for module in (portal.review, portal.web.caching, portal.web.filters, portal.web.fragments):
+        monkeypatch.setattr(module, "date", Later)
+    later = client.get("/fiches/essai-encadre").text
+    assert "cette fiche devait être relue" in later and "(il y a 2 ans)" in later

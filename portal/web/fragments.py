@@ -4,6 +4,7 @@ version and script root, kept with the version within a bound, so that a cold pa
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 
 from flask import Flask, current_app, g, render_template, request
 from markupsafe import Markup
@@ -47,11 +48,17 @@ def _cached(key: Hashable, template: str, **context) -> Markup:
     return _kept((template, key), lambda: render_template(template, **context), tuple(context.values()))
 
 
-def version_block(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+def version_block(
+    name: str, *key: Hashable, caller: Callable[[], str], daily: bool = False, keep: bool = True
+) -> Markup:
     """The body of `{% call version_block("name", …) %}…{% endcall %}` in a template, rendered once per version
     and script root for `key`. The key names everything the body shows (a tree, a result, a département code):
-    text from the request (a typed place, the answers' URL, the day) stays outside the block."""
-    return _kept(("block", name, key), caller, None)
+    text from the request (a typed place, the answers' URL) stays outside the block. `daily`: the body shows the
+    day (« il y a 3 mois », a review notice), and is rendered again the next day; `keep=False`: rendered each
+    time (what the body shows depends on the request)."""
+    if not keep:
+        return Markup(caller())
+    return _kept(("block", name, key, date.today() if daily else None), caller, None)
 
 
 def _kept(key: Hashable, render: Callable[[], str], sources: object) -> Markup:
