@@ -31,7 +31,6 @@ import re
 import threading
 import unicodedata
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -696,11 +695,19 @@ def passage(
     """The passage of `text` (at most `width` characters) holding the most searched words, those in <mark>,
     the rest escaped; None when no word matches. `starts`: where each word of `text`, folded in place, starts
     (Whoosh's highlighter took 0.8 ms a fiche, most of a query's time)."""
-    found = sorted((start, start + len(word)) for word in words for start in starts.get(word, ()))
+    found: list[tuple[int, int]] = []
+    for word in words & starts.keys():
+        found += [(start, start + len(word)) for start in starts[word]]
     if not found:
         return None
-    ends = [end for _start, end in found]
-    best = max(range(len(found)), key=lambda i: bisect_right(ends, found[i][0] + width) - i)
+    found.sort()
+    # The first word that starts the window ending on the most words (the words never overlap: their ends rise).
+    best, most, following = 0, 0, 0
+    for first, (word_start, _end) in enumerate(found):
+        while following < len(found) and found[following][1] <= word_start + width:
+            following += 1
+        if following - first > most:
+            best, most = first, following - first
     start = found[best][0]
     start = max(0, text.rfind(" ", 0, max(0, start - width // 5)) + 1) if start > width // 5 else 0
     end = min(len(text), start + width)

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, render_template, request
 from portal.contacts import national_group
 from portal.letters import LETTERS, Letter, letters_for
 from portal.serving import contacts_in, current_catalog
+from portal.web import frame_urls, query_string
 from portal.web.orientation_contacts import resolve_lieu
 from portal.web.security import CONTENT_SECURITY_POLICY
 
@@ -34,6 +35,14 @@ def _place() -> str:
 
 # A fiche's page and an orientation result offer the letters that go with their fiches (letters/_offer.html).
 bp.app_template_global("letters_for")(letters_for)
+
+
+@bp.app_template_global()
+def letters_url(fiche_ids: list[str], lieu: str | None = None) -> str:
+    """The letters page for these fiches and this place, as url_for gives it, at a fraction of the cost."""
+    query = query_string([*(("pour", fiche_id) for fiche_id in fiche_ids), ("lieu", lieu)])
+    base = frame_urls()["letters.index"]
+    return f"{base}?{query}" if query else base
 
 
 @bp.get("")

@@ -6,11 +6,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from portal.counts import count_demand, count_result
-from portal.models import QUAND, Arbre
+from portal.models import Arbre
 from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
-from portal.web.orientation_contacts import add_contacts, national_acteurs, result_fiches
+from portal.web.orientation_contacts import resolve_lieu, result_view
 from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
@@ -82,7 +82,7 @@ def ignored_text(tree: Arbre, item: Ignored) -> str:
 
 def step_context(walk: Walk, place: str) -> dict:
     """What the step and result templates show."""
-    tree, catalog = walk.tree, current_catalog()
+    tree = walk.tree
     context = {
         "tree": tree,
         "walk": walk,
@@ -92,15 +92,18 @@ def step_context(walk: Walk, place: str) -> dict:
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
     if walk.is_result:
-        found, lines = result_fiches(catalog, walk, place)
+        found = resolve_lieu(place) if place else None
+        view = result_view(tree.id, walk.node, found.departement if found else None)
+        if found and found.departement:
+            found.acteurs, found.without = view.acteurs, view.without
         query = urlencode(with_place(walk, place))  # a result has answers: never empty
         context.update(
             result=tree.resultats[walk.node],
-            lines=lines,
-            groups={quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND},
-            contacts=add_contacts(found, catalog, [fiche for fiche, _ in lines]) if found else None,
+            lines=view.lines,
+            groups=view.groups,
+            contacts=found,
             # No place yet: the numbers that hold everywhere, so that the result already ends on someone to call.
-            national=[] if found else [a for a in national_acteurs(catalog, [f for f, _ in lines]) if a.group.means],
+            national=[] if found else [acteur for acteur in view.national if acteur.group.means],
             today=date.today(),
             url=f"{url_for('orientation.walk', tree_id=tree.id, _external=True)}?{query}",
             handout_url=f"{url_for('orientation.handout', tree_id=tree.id)}?{query}",

@@ -1,12 +1,13 @@
 """« Qui contacter » inside an orientation result: the place resolved, then who to call there for its fiches."""
 
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 
 from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, means_json, mention_json, national_group
-from portal.models import Fiche, Ligne
+from portal.models import QUAND, Fiche, Ligne
 from portal.places import Departement
-from portal.serving import contacts_in, resolve_place
+from portal.serving import contacts_in, current_catalog, current_version, resolve_place
 from portal.walk import Walk, result_lines, visit_order
 from portal.zones import applies_in
 
@@ -134,3 +135,42 @@ def result_fiches(catalog: Catalog, walk: Walk, place: str) -> tuple[LocalContac
     if found:
         lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
     return found, lines
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """What a result shows in a département (or, without one, everywhere): its (fiche, line) in the order of the
+    visit and by « quand », the acteurs to call there with the fiches they are for, the fiches with none, and
+    without a place each acteur's national means."""
+
+    lines: list[tuple[Fiche, Ligne]]
+    groups: dict[str, list[tuple[Fiche, Ligne]]]
+    acteurs: list[ActeurToCall]
+    without: list[Fiche]
+    national: list[ActeurToCall]
+
+
+RESULT_VIEWS_KEPT = 4096  # per worker and version: results × départements in use (the real content has ~9,000)
+
+
+def result_view(tree_id: str, node: str, departement: Departement | None) -> ResultView:
+    """The view of result `node` of a tree in `departement`, worked out once per version (it depends on nothing
+    else): a cold result page, or its JSON, only adds the answers and the place typed. The lists are shared:
+    callers never change them."""
+    views = current_version().derived(
+        "result-views", lambda: lru_cache(maxsize=RESULT_VIEWS_KEPT)(partial(_result_view, current_catalog()))
+    )
+    return views(tree_id, node, departement)
+
+
+def _result_view(catalog: Catalog, tree_id: str, node: str, departement: Departement | None) -> ResultView:
+    tree = catalog.trees[tree_id]
+    lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(tree, node))]
+    if departement is not None:  # a regional dispositif is offered only where it exists
+        lines = [(fiche, line) for fiche, line in lines if applies_in(fiche, departement.code, departement.region)]
+    fiches = [fiche for fiche, _ in lines]
+    groups = {quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND}
+    if departement is None:
+        return ResultView(lines, groups, [], [], national_acteurs(catalog, fiches))
+    found = add_contacts(LocalContacts(lieu=departement.code, departement=departement), catalog, fiches)
+    return ResultView(lines, groups, found.acteurs, found.without, [])

@@ -1,7 +1,6 @@
 """Search pages: /recherche (results as one types, facets in the query string) and /api/recherche."""
 
 import re
-from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
@@ -13,7 +12,7 @@ from portal.search import SearchResult
 from portal.search_misses import countable_words
 from portal.serving import current_catalog, current_search
 from portal.text import clean
-from portal.web import frame_urls, wants_fragment
+from portal.web import frame_urls, query_string, wants_fragment
 from portal.web.directory import narrow_to_place, read_filters
 
 bp = Blueprint("search", __name__)
@@ -66,7 +65,6 @@ def search_page():
     return page, 200, {"Cache-Control": "no-store"} if patient_data_problem(request.args.get("q", "")) else {}
 
 
-QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug.urls._urlencode
 FACETS = (("type", "Type", TYPES), ("etape", "Étape", ETAPES), ("public", "Public", PUBLICS))
 
 
@@ -85,7 +83,7 @@ class _Links:
 
 
 def _pair(name: str, value: str | int | None) -> str | None:
-    return urlencode([(name, value)], safe=QUERY_SAFE) if value else None
+    return query_string([(name, value)]) or None
 
 
 def facet_links(result: SearchResult, filters: dict[str, str]) -> list[dict]:
