@@ -14,6 +14,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from functools import lru_cache, partial
 
 from flask import Flask, current_app, g, has_request_context
 
@@ -179,19 +180,20 @@ def resolve_place(text: str) -> Resolution:
     return current_places().resolve(text)
 
 
+CONTACTS_KEPT = 8192  # per worker and version: (département, fiche) pairs in use (the real content has ~5,800)
+
+
 def contacts_in(departement: Departement, pour: str | None = None) -> list[ActeurContacts]:
     """Who to call in `departement` for `pour` (portal.contacts.contacts_for) in the request's version, worked out
-    once per version: a result page asks it for each of its fiches, and the answer depends on nothing else. The
-    list is shared: callers never change it. Only known fiches are kept (an unknown `pour` finds nobody)."""
+    once per version for the pairs in use: a result page asks it for each of its fiches, and the answer depends on
+    nothing else. The list is shared: callers never change it. An unknown `pour` finds nobody."""
     catalog = current_catalog()
     if pour is not None and pour not in catalog.fiches:
         return []
-    kept = current_version().derived("contacts-in", dict)
-    key = (departement.code, departement.region, pour)
-    found = kept.get(key)
-    if found is None:
-        found = kept[key] = contacts_for(catalog, *key)
-    return found
+    kept = current_version().derived(
+        "contacts-in", lambda: lru_cache(maxsize=CONTACTS_KEPT)(partial(contacts_for, catalog))
+    )
+    return kept(departement.code, departement.region, pour)
 
 
 def content_problems(app: Flask) -> tuple[Problem, ...]:
