@@ -12,17 +12,10 @@ from portal.config import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHECKOUT_FOLDERS = ("instance", "content", "trees")
-# Tests that start servers, browsers, PostgreSQL or the benchmarks: `pytest -m "not slow"` (`make test-rapide`)
-# leaves them out while working; `make test` and CI run everything.
-SLOW_MODULES = {
-    "test_bench",
-    "test_bench_http",
-    "test_gunicorn",
-    "test_reload_under_load",
-    "test_guide_commands",
-    "test_two_instances",
-    "test_migrations",
-}
+# Fixtures that start a browser, a server or PostgreSQL: a test that uses one is `slow`, which `pytest -m "not slow"`
+# (`make test-rapide`) leaves out while working; `make test` and CI run everything. Other slow tests (gunicorn,
+# benchmarks, processes racing) carry `@pytest.mark.slow` themselves.
+SLOW_FIXTURES = {"browser", "live_server", "real_live_server", "serve_app", "postgres_base_url"}
 
 
 def pytest_configure(config):
@@ -35,9 +28,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        module = item.path.stem
-        postgres = "postgres" in getattr(item, "callspec", None).id if hasattr(item, "callspec") else False
-        if module in SLOW_MODULES or item.path.parent.name == "browser" or postgres:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
@@ -115,7 +106,7 @@ def postgres_base_url():
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request, tmp_path):
     """An empty database of each kind the portal supports: SQLite by default, PostgreSQL via DATABASE_URL."""
     if request.param == "sqlite":

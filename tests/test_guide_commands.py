@@ -111,6 +111,7 @@ FRENCH = re.compile(r"[àâçéèêëîïôûùœ]|\b(le|la|les|des|une?|aucun|r
 ENGLISH = re.compile(r"Traceback|Error:|Usage:|No such|command not found|Warning", re.I)
 
 
+@pytest.mark.slow  # runs each command in a shell on a copy of the real content
 @pytest.mark.parametrize("line", [line for line in typed_lines() if not is_activation(line)])
 def test_each_command_of_the_guide_runs_as_typed(editor_checkout, line):
     folder, env = editor_checkout
