@@ -45,13 +45,18 @@ def _checkout_state() -> dict[str, tuple[int, int]]:
             if path.is_file():
                 stat = path.stat()
                 state[str(path.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)
+    # A file appearing at the top of the checkout (a command given `--help` as its output file wrote one there).
+    for path in ROOT.iterdir():
+        if path.is_file() and not path.name.startswith("."):  # an editor's swap file is not a test's
+            state.setdefault(path.name, (0, 0))
     return state
 
 
 @pytest.fixture(scope="session", autouse=True)
 def checkout_untouched():
     """Fails the run if a test created, changed or removed a file of the checkout's instance/, content/ or trees/
-    (a test that wrote there could prune a running portal's versions or change the real content)."""
+    (a test that wrote there could prune a running portal's versions or change the real content), or created one
+    at its top."""
     before = _checkout_state()
     yield
     after = _checkout_state()
