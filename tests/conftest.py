@@ -1,6 +1,7 @@
 """Shared fixtures: an app on the small fixture content, its client and its CLI runner; and the guard that
 keeps the tests out of the checkout's instance/, content/ and trees/."""
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 from apps import portal_app
 
+import portal.accounts
+import portal.places
 from portal.config import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,6 +33,25 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_hashes_and_lookups():
+    """What many tests repeat and none of them is about: the communes lookup is built from the same dataset once
+    per run, not at each `portal build` into a new versions folder (about a second each), and passwords are
+    hashed with a cheap scrypt (production keeps werkzeug's default, about 0.1 s a hash or a check)."""
+    build_lookup = functools.cache(lambda folder, _dataset: original_lookup(folder))
+    original_lookup = portal.places.build_lookup
+    quick_hash = functools.partial(portal.accounts.generate_password_hash, method="scrypt:1024:8:1")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(portal.places, "build_lookup", lambda folder: build_lookup(folder, _dataset(folder)))
+        patch.setattr(portal.accounts, "generate_password_hash", quick_hash)
+        yield
+
+
+def _dataset(folder: Path) -> tuple:
+    """What the lookup is built from: a test that edits a copy of the dataset gets its own lookup."""
+    return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(Path(folder).iterdir()))
 
 
 @pytest.fixture(autouse=True)
