@@ -6,12 +6,17 @@ import os
 import tempfile
 from pathlib import Path
 
+import flask
+import jinja2
+import jinja2.bccache
 import pytest
 from apps import portal_app
 
 import portal.accounts
 import portal.places
+from portal.catalog import load_catalog
 from portal.config import ROOT
+from portal.search import SearchIndex
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHECKOUT_FOLDERS = ("instance", "content", "trees")
@@ -39,14 +44,32 @@ def pytest_collection_modifyitems(config, items):
 def quick_hashes_and_lookups():
     """What many tests repeat and none of them is about: the communes lookup is built from the same dataset once
     per run, not at each `portal build` into a new versions folder (about a second each), and passwords are
-    hashed with a cheap scrypt (production keeps werkzeug's default, about 0.1 s a hash or a check)."""
+    hashed with a cheap scrypt (production keeps werkzeug's default, about 0.1 s a hash or a check); templates are
+    compiled once."""
     build_lookup = functools.cache(lambda folder, _dataset: original_lookup(folder))
     original_lookup = portal.places.build_lookup
     quick_hash = functools.partial(portal.accounts.generate_password_hash, method="scrypt:1024:8:1")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(portal.places, "build_lookup", lambda folder: build_lookup(folder, _dataset(folder)))
         patch.setattr(portal.accounts, "generate_password_hash", quick_hash)
+        # Each app a test builds has its own Jinja environment: without a shared cache, every test compiles again
+        # the templates it renders (a changed template has another checksum and is compiled afresh).
+        patch.setattr(flask.Flask, "jinja_options", {"bytecode_cache": _CompiledTemplates()})
         yield
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The templates compiled once per run, for every app."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _dataset(folder: Path) -> tuple:
@@ -103,9 +126,27 @@ def client_on(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def real_client(tmp_path_factory):
+def real_app(tmp_path_factory):
+    """The portal on the real content of the repository (read only: GET only), built once for the whole run."""
+    return portal_app(tmp_path_factory.mktemp("real"), ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def real_client(real_app):
     """A client of the portal on the real content of the repository (read only), shared by the whole run."""
-    return portal_app(tmp_path_factory.mktemp("real"), ROOT / "content").test_client()
+    return real_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def real_catalog():
+    """The real content and trees, loaded once (a catalog is never changed once loaded)."""
+    return load_catalog(ROOT / "content", ROOT / "trees")
+
+
+@pytest.fixture(scope="session")
+def real_search_index(real_catalog, tmp_path_factory):
+    """The search index of the real content, built once (read only)."""
+    return SearchIndex.build(tmp_path_factory.mktemp("real-index"), real_catalog)
 
 
 @pytest.fixture

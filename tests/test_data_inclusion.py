@@ -116,8 +116,8 @@ def fixture_client(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    return _client(ROOT / "content", tmp_path_factory.mktemp("real"))
+def real(real_client):
+    return real_client
 
 
 def items(client, path: str) -> list[dict]:

@@ -8,9 +8,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from apps import portal_app
 
-from portal.config import ROOT
 from portal.trees import walk_paths
 from portal.walk import result_lines
 from portal.web.filters import date_fr
@@ -61,11 +59,6 @@ def test_the_handout_of_an_unfinished_walk_asks_the_missing_question(client):
     assert response.status_code == 302
     assert response.headers["Location"] == "/orientation/medecin-du-travail?etape=pendant-arret&lieu=56"
     assert client.get("/orientation/inconnu/pour-le-salarie").status_code == 404
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory):
-    return portal_app(tmp_path_factory.mktemp("handout"), ROOT / "content")
 
 
 # Web and editors' wording that means nothing on paper, and France Travail's line for demandeurs d'emploi.

@@ -146,8 +146,8 @@ def test_personal_data_page_says_what_is_kept_and_the_rights(client):
         assert words in text, words
 
 
-def test_mentions_legales_name_the_licences_and_the_dila_attribution(tmp_path):
-    client = portal_app(tmp_path, content=ROOT / "content", trees=ROOT / "trees").test_client()
+def test_mentions_legales_name_the_licences_and_the_dila_attribution(real_client):
+    client = real_client
     text = text_of(client.get("/mentions-legales"))
     assert "Licence Ouverte 2.0 (Etalab)" in text and "licence MIT" in text
     assert (

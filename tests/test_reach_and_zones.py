@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from apps import portal_app
 
 from portal.catalog import load_catalog
 from portal.diagnostics import ContentError
@@ -81,9 +80,8 @@ def test_coverage_lists_every_departement_with_totals(client):
     assert 'href="/couverture#dep-56"' in client.get("/contacts?lieu=56").text
 
 
-def test_coverage_command_prints_totals_and_a_departement(tmp_path):
-    app = portal_app(tmp_path, ROOT / "content")
-    runner = app.test_cli_runner()
+def test_coverage_command_prints_totals_and_a_departement(real_app):
+    runner = real_app.test_cli_runner()
     result = runner.invoke(args=["couverture"])
     assert result.exit_code == 0 and result.output.startswith("101 départements")
     result = runner.invoke(args=["couverture", "--departement", "56"])

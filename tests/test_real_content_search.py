@@ -4,19 +4,17 @@ import json
 
 import pytest
 
-from portal.catalog import load_catalog
 from portal.config import ROOT
-from portal.search import SearchIndex
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(ROOT / "content", ROOT / "trees")
+def catalog(real_catalog):
+    return real_catalog
 
 
 @pytest.fixture(scope="module")
-def search_index(catalog, tmp_path_factory):
-    return SearchIndex.build(tmp_path_factory.mktemp("index"), catalog)
+def search_index(real_search_index):
+    return real_search_index
 
 
 @pytest.mark.parametrize(

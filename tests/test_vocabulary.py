@@ -5,14 +5,13 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from portal.catalog import load_catalog
 from portal.cli import main
 from portal.config import ROOT
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(ROOT / "content", ROOT / "trees")
+def catalog(real_catalog):
+    return real_catalog
 
 
 def test_the_real_vocabulary_names_the_situations_doctors_start_with(catalog):
