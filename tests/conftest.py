@@ -1,8 +1,11 @@
 """Shared fixtures: an app on the small fixture content, its client and its CLI runner; and the guard that
 keeps the tests out of the checkout's instance/, content/ and trees/."""
 
+import contextlib
 import functools
 import os
+import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -109,8 +112,24 @@ def checkout_untouched():
     assert not changed, f"des tests ont écrit dans le dépôt : {changed[:10]}"
 
 
+@pytest.fixture(scope="session")
+def started_once(tmp_path_factory) -> Path:
+    """The portal started once on the fixture content: its migrated empty database and its built version."""
+    folder = tmp_path_factory.mktemp("started-once")
+    started = portal_app(folder / "instance", DATABASE_URL=f"sqlite:///{folder / 'test.sqlite3'}")
+    started.extensions["portal_engine"].dispose()
+    with contextlib.closing(sqlite3.connect(folder / "test.sqlite3")) as database:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole base in its file, to be copied alone
+    return folder
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, started_once):
+    """The portal on the fixture content, with its own database and instance. They start as copies of what a
+    first start made (a migrated empty base, the built version): the same state, without migrating and building
+    again for every test."""
+    shutil.copyfile(started_once / "test.sqlite3", tmp_path / "test.sqlite3")
+    shutil.copytree(started_once / "instance" / "versions", tmp_path / "instance" / "versions")
     yield portal_app(tmp_path / "instance", DATABASE_URL=f"sqlite:///{tmp_path / 'test.sqlite3'}")
 
 
