@@ -14,15 +14,6 @@ def catalog(real_catalog):
     return real_catalog
 
 
-def test_the_real_vocabulary_names_the_situations_doctors_start_with(catalog):
-    names = {situation.nom for situation in catalog.vocabulaire}
-    assert {"AVC", "Cancer", "TMS", "Lombalgie", "Troubles psychiques", "Traumatisme crânien"} <= names
-    assert {"Fonction publique", "Invalidité", "Intérim ou CDD", "Arrêt long", "Inaptitude", "Handicap"} <= names
-    assert {"Régime agricole", "Secret médical", "Fin des indemnités journalières"} <= names
-    for situation in catalog.vocabulaire:
-        assert all(fiche in catalog.fiches for fiche in situation.fiches), situation.nom
-
-
 def test_the_vocabulary_follows_the_facts(catalog):
     """A few lists checked against faits-pdp.md: who the situation is sent to first."""
     situations = {situation.nom: situation for situation in catalog.vocabulaire}
