@@ -25,7 +25,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CHECKOUT_FOLDERS = ("instance", "content", "trees")
 # Fixtures that start a browser, a server or PostgreSQL: a test that uses one is `slow`, which `pytest -m "not slow"`
 # (`make test-rapide`) leaves out while working; `make test` and CI run everything. Other slow tests (gunicorn,
-# benchmarks, processes racing) carry `@pytest.mark.slow` themselves.
+# benchmarks, processes racing, thousands of generated requests, a walk of every real result) carry
+# `@pytest.mark.slow` themselves.
 SLOW_FIXTURES = {"browser", "live_server", "real_live_server", "serve_app", "postgres_base_url"}
 
 
