@@ -76,7 +76,7 @@ def test_fiche_shows_fields_sources_dates_and_related(client):
 def test_fiche_a_verifier_shows_badge_and_what_to_check(client):
     page = client.get("/fiches/crpe").text
     assert 'class="badge badge-warn">à vérifier' in page
-    assert "La page ameli de la CRPE n&#39;a pas été relue." in page
+    assert "La durée de la formation reste à confirmer." in page
     verified = client.get("/fiches/essai-encadre").text
     assert 'badge-warn">à vérifier' not in verified
 
