@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from portal.diagnostics import Problem, nearest, problem_at, relative, validation_problems
+from portal.public_wording import wording_problems
 from portal.yamlsource import MAX_BYTES, YamlDocument, YamlSyntaxError, load_yaml
 
 _CHUNK = 1 << 16
@@ -81,7 +82,7 @@ def read_document(
     path: Path, root: Path, problems: list[Problem], files: ContentFiles | None = None
 ) -> YamlDocument | None:
     """The parsed file (its bytes from `files` when given, else from disk), or None with its problems added
-    (syntax errors, or no « clé: valeur » at the top)."""
+    (syntax errors, or no « clé: valeur » at the top); a public text with the editors' words is a problem too."""
     try:
         document = load_yaml(path, files.read(path) if files is not None else None)
     except YamlSyntaxError as error:
@@ -108,6 +109,8 @@ def read_document(
             )
         )
         return None
+    if not path.name.endswith(".cas.yaml"):  # worked cases are the editors' own, never shown
+        problems.extend(wording_problems(document, root))
     return document
 
 

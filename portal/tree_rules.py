@@ -6,7 +6,8 @@ DESIGN.md: a tree without those questions is never concerned. They come from the
 the texts cited in the fiches): the essai encadré takes place during an arrêt and only for a salarié; the
 pré-reprise and the rendez-vous de liaison belong to the arrêt; the CRPE comes at its end; Cap emploi and the
 Agefiph serve workers with a RQTH (or a pension d'invalidité, which makes a salarié bénéficiaire de l'obligation
-d'emploi).
+d'emploi). The special cases (a programme of one région, a service for one public) are « selon la situation »,
+never what every worker of a result does.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,6 +20,9 @@ Rule = Callable[[Answers, list[Ligne]], str | None]
 SALARIES_ONLY = ("essai-encadre", "crpe", "visite-pre-reprise", "visite-reprise")
 DURING_ARRET = ("visite-pre-reprise", "rendez-vous-liaison")
 WITH_RQTH = ("cap-emploi", "agefiph")
+# Regional programmes (Bretagne, Pays de la Loire, the Kerpape centre) and services for one public (brain injury,
+# the hospital rehabilitation units of Comète France).
+SPECIAL_CASES = ("ueros", "bilan-medico-socio-professionnel-kerpape", "comete-france", "moaij", "premij", "arpij")
 
 
 def _proposed(lines: list[Ligne]) -> dict[str, Ligne]:
@@ -86,6 +90,17 @@ def rqth_services_now_only_with_a_rqth(answers: Answers, lines: list[Ligne]) -> 
     return None
 
 
+def special_cases_only_selon(answers: Answers, lines: list[Ligne]) -> str | None:
+    found = [line.fiche for line in lines if line.fiche in SPECIAL_CASES and line.quand != "selon"]
+    if not found:
+        return None
+    verb, pronoun = ("vaut", "la") if len(found) == 1 else ("valent", "les")
+    return (
+        f"{', '.join(found)} ne {verb} que dans certaines situations (une région, un public particulier) : "
+        f"mettez-{pronoun} en « selon »"
+    )
+
+
 RULES: tuple[Rule, ...] = (
     no_salarie_scheme_for_an_independant,
     no_essai_encadre_outside_an_arret,
@@ -93,6 +108,7 @@ RULES: tuple[Rule, ...] = (
     training_during_arret_only_in_arret,
     crpe_never_first,
     rqth_services_now_only_with_a_rqth,
+    special_cases_only_selon,
 )
 
 

@@ -11,6 +11,7 @@ from bench import search as bench
 from portal.config import ROOT
 
 
+@pytest.mark.slow  # runs the benchmark in a process
 @pytest.mark.parametrize("module", ["bench", "portal.bench"])
 def test_bench_prints_a_report_and_ends_with_its_figures(module):
     run = subprocess.run(
@@ -41,6 +42,7 @@ def test_http_and_soak_go_to_the_http_load_test(monkeypatch):
     assert seen == [["--http", "--duree", "1"], ["--soak"]]
 
 
+@pytest.mark.slow  # runs the reload benchmark (versions built again and again)
 def test_reloads_measure_a_workers_memory(monkeypatch, capsys):
     bench.main(["--rechargements", "2"])
     printed = capsys.readouterr().out

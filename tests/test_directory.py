@@ -1,8 +1,13 @@
 """The directory pages and the fiche API, as a visitor and a partner site see them."""
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
+from apps import edit
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize("url", ["/", "/fiches", "/fiches/essai-encadre", "/fiches/cap-emploi"])
@@ -71,7 +76,7 @@ def test_fiche_shows_fields_sources_dates_and_related(client):
 def test_fiche_a_verifier_shows_badge_and_what_to_check(client):
     page = client.get("/fiches/crpe").text
     assert 'class="badge badge-warn">à vérifier' in page
-    assert "La page ameli de la CRPE n&#39;a pas été relue." in page
+    assert "La durée de la formation reste à confirmer." in page
     verified = client.get("/fiches/essai-encadre").text
     assert 'badge-warn">à vérifier' not in verified
 
@@ -163,3 +168,21 @@ def test_a_long_fiche_opens_with_the_essentials_and_a_sommaire(client):
     assert all(f'id="{anchor}"' in page for anchor in anchors)
     short = client.get("/fiches/visite-pre-reprise").text  # three sections: no summary of the summary
     assert "L'essentiel" not in short and '<p class="resume">' in short
+
+
+def test_a_change_note_says_its_date_once(client, client_on, tmp_path):
+    """« Ce qui a changé »: the date is put before a note, unless the note already starts with it."""
+    assert (
+        "<li><strong>Depuis le 31 mars 2022</strong> : L&#39;essai encadré dure"
+        in client.get("/fiches/essai-encadre").text
+    )
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    shutil.copytree(FIXTURES / "trees", tmp_path / "trees")
+    edit(
+        tmp_path / "content" / "dispositifs" / "essai-encadre.yaml",
+        "texte: L'essai encadré dure",
+        "texte: Depuis le 31 mars 2022, l'essai encadré dure",
+    )
+    page = client_on(tmp_path / "content").get("/fiches/essai-encadre").text
+    assert "<li>Depuis le 31 mars 2022, l&#39;essai encadré dure" in page
+    assert "Depuis le 31 mars 2022</strong> : Depuis" not in page

@@ -43,6 +43,7 @@ def test_editor_guide_covers_each_task_and_each_warning():
         "la fiche n'a aucune source primaire",
         "est archivée ou renommée",
         "`a_verifier` ne s'affiche que sur une fiche « a-verifier »",
+        "parle du travail des éditeurs : le lecteur ne doit pas le lire",
     ]:
         assert warning in guide, warning
 

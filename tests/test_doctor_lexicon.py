@@ -9,7 +9,6 @@ import yaml
 from apps import edit
 
 from portal.catalog import load_catalog
-from portal.config import ROOT
 from portal.diagnostics import ContentError
 from portal.doctor_words import GENERAL, doctor_lexicon
 from portal.search import SearchIndex
@@ -20,13 +19,13 @@ GENERAL_NAME = doctor_lexicon().generale.nom
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(ROOT / "content", ROOT / "trees")
+def catalog(real_catalog):
+    return real_catalog
 
 
 @pytest.fixture(scope="module")
-def search_index(tmp_path_factory, catalog):
-    return SearchIndex.build(tmp_path_factory.mktemp("index"), catalog)
+def search_index(real_search_index):
+    return real_search_index
 
 
 @pytest.mark.parametrize("case", QUERIES, ids=[case["q"] for case in QUERIES])

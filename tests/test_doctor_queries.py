@@ -6,18 +6,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.catalog import load_catalog
-from portal.config import ROOT
-from portal.search import SearchIndex
-
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "requetes-medecins.yaml").read_text(encoding="utf-8"))
 QUERIES = CORPUS["requetes"]
 
 
 @pytest.fixture(scope="module")
-def search_index(tmp_path_factory):
-    catalog = load_catalog(ROOT / "content", ROOT / "trees")
-    return SearchIndex.build(tmp_path_factory.mktemp("index"), catalog)
+def search_index(real_search_index):
+    return real_search_index
 
 
 def test_the_corpus_covers_at_least_40_queries_of_every_kind():

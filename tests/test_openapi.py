@@ -8,7 +8,6 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from portal.config import ROOT
 from portal.licence import LINK_HEADER
 
 # At least one real request for every route, with its answers that are not 200 too.
@@ -43,11 +42,6 @@ REQUESTS = [
 @pytest.fixture(scope="module")
 def fixture_app(tmp_path_factory):
     return portal_app(tmp_path_factory.mktemp("openapi"))
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory):
-    return portal_app(tmp_path_factory.mktemp("openapi-real"), ROOT / "content", ROOT / "trees")
 
 
 def _document(app) -> dict:

@@ -1,177 +1,69 @@
-"""What readers see on the REAL content speaks to them, not to editors: no page carries the editors' process
-words (what was consulted, where a fact came from, « supposée », « § » of the research note), and no fiche rests on
-the portal's own research note alone."""
+"""What readers see speaks to them, not to editors: `portal check` refuses the editors' process words (what was
+consulted, where a fact came from, « supposée », « § » of the research note) in any public text, at its line;
+sources and the editors' notes may name them. (These were tests rendering every page of the real content.)"""
 
-import json
-import re
-from urllib.parse import urlencode
+import shutil
+from pathlib import Path
 
 import pytest
-import yaml
+from apps import edit
+from click.testing import CliRunner
 
-from portal.catalog import load_catalog
-from portal.config import ROOT
-from portal.text import fold
+from portal.cli import main
+from portal.public_wording import editors_phrases
 
-# Editors' process words (compared without accents or case). A source line may name the research note and its
-# paragraph (« Note de recherche du portail PDP (novembre 2026), § 2.9 »): sources are left out of the check.
-EDITORS_PHRASES = [
-    "n'a pas ete consulte",
-    "n'ont pas ete consulte",
-    "pas ete consultee",
-    "non consulte",
-    "pas ete revu",
-    "pas ete relu",
-    "pas encore ete relu",
-    "pas ete vu ",
-    "pas ete vue",
-    "pas ete releve",
-    "non reverifie",
-    "pas ete reverifie",
-    "supposee",
-    "a confirmer sur",
-    "site tiers",
-    "sites tiers",
-    "source tierce",
-    "sources tierces",
-    "note de recherche",
-    "faits pdp",
-    "sources du portail",
-    "sources consultees",
-    "source consultee",
-    "les sources ne donnent",
-    "la source ne donne",
-    "aucune autre source",
-    "voir la mention « a verifier »",
-    "§",
-]
-
-SOURCES = re.compile(
-    r'<section[^>]*class="sources"[^>]*>.*?</section>|<p class="contact-source[^"]*">.*?</p>', flags=re.S
-)
-TAGS = re.compile(r"<[^>]+>")
+FIXTURES = Path(__file__).parent / "fixtures"
+FICHE = Path("dispositifs") / "essai-encadre.yaml"
 
 
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(ROOT / "content", ROOT / "trees")
+@pytest.fixture
+def content(tmp_path) -> Path:
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    shutil.copytree(FIXTURES / "trees", tmp_path / "trees")
+    return tmp_path / "content"
 
 
-@pytest.fixture(scope="module")
-def client(real_client):
-    return real_client
+def check(content: Path):
+    return CliRunner().invoke(main, ["check", "--contenu", str(content), "--arbres", str(content.parent / "trees")])
 
 
-def reader_text(html: str) -> str:
-    """The words a reader reads on a page, sources left out, folded (no accents, lower case)."""
-    text = TAGS.sub(" ", SOURCES.sub(" ", html)).replace("&#39;", "'").replace("&quot;", '"').replace("&amp;", "&")
-    return " ".join(fold(text).split()).replace("’", "'")
+def test_an_editors_word_in_a_fiche_is_refused_at_its_line(content):
+    edit(content / FICHE, "  Les indemnités journalières", "  Implantation supposée. Les indemnités journalières")
+    result = check(content)
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if "travail des éditeurs" in line]
+    assert error.startswith("content/dispositifs/essai-encadre.yaml:5:") and "[description]" in error
+    assert "« supposée » parle du travail des éditeurs : le lecteur ne doit pas le lire" in error
+    assert "`note_editeurs`" in error
 
 
-def editors_phrases_in(html: str) -> list[str]:
-    text = reader_text(html)
-    return [phrase for phrase in EDITORS_PHRASES if fold(phrase) in text]
+def test_a_contact_note_is_public_too(content):
+    edit(content / "territoires" / "56.yaml", "note: Coordonnées à confirmer.", "note: Vu sur un site tiers.")
+    result = check(content)
+    assert result.exit_code == 1
+    said = "content/territoires/56.yaml:6:5: erreur [contacts[0].note] : « site tiers » parle du travail"
+    assert said in result.output
 
 
-def without_sources(data):
-    """A JSON answer without its `source` and `sources` entries, which may name the research note."""
-    if isinstance(data, dict):
-        return {key: without_sources(value) for key, value in data.items() if key not in {"source", "sources"}}
-    if isinstance(data, list):
-        return [without_sources(item) for item in data]
-    return data
-
-
-def editors_phrases_in_json(answer) -> list[str]:
-    return editors_phrases_in(json.dumps(without_sources(answer), ensure_ascii=False))
-
-
-def cas_type_addresses() -> list[str]:
-    """One result address per worked case of each real tree, with a place so that contacts are shown."""
-    addresses = []
-    for path in sorted((ROOT / "trees").glob("*.cas.yaml")):
-        tree = path.name.removesuffix(".cas.yaml")
-        for index, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cas"]):
-            place = ["56", "21", "44", "29", "39", "75"][index % 6]
-            addresses.append(f"/orientation/{tree}?{urlencode({**case['reponses'], 'lieu': place})}")
-    return addresses
-
-
-FICHE_IDS = sorted(
-    path.stem
-    for folder in ("dispositifs", "acteurs")
-    for path in (ROOT / "content" / folder).glob("*.yaml")
-    if "\narchive:" not in path.read_text(encoding="utf-8")  # an archived fiche's address redirects (test_archive)
-)
-PLACES = ["56", "21", "29", "39", "44", "49", "53", "72", "85", "22", "35", "58", "71", "Vannes", "75", "974"]
-SEARCHES = ["pré-reprise", "Sameth", "Cémaphor", "qui contacter", "AVC", "inaptitude", "ARPIJ", "36 46"]
-
-
-def test_the_lists_cover_real_pages():
-    assert {"essai-encadre", "cap-emploi"} <= set(FICHE_IDS) and len(cas_type_addresses()) >= 10
-
-
-@pytest.mark.parametrize("fiche_id", FICHE_IDS)
-def test_a_fiche_page_speaks_to_readers(client, fiche_id):
-    for address in (f"/fiches/{fiche_id}", f"/fiches/{fiche_id}?lieu=56"):
-        response = client.get(address)
-        assert response.status_code == 200
-        assert editors_phrases_in(response.text) == [], address
-
-
-@pytest.mark.parametrize("address", cas_type_addresses())
-def test_an_orientation_result_speaks_to_readers(client, address):
-    response = client.get(address)
-    assert response.status_code == 200 and "À faire maintenant" in response.text, address
-    assert editors_phrases_in(response.text) == [], address
-
-
-@pytest.mark.parametrize("lieu", PLACES)
-def test_the_contacts_of_a_place_speak_to_readers(client, lieu):
-    page = client.get(f"/contacts?{urlencode({'lieu': lieu})}")
-    assert page.status_code == 200 and editors_phrases_in(page.text) == []
-    answer = client.get(f"/api/contacts?{urlencode({'lieu': lieu})}")
-    assert answer.status_code == 200 and editors_phrases_in_json(answer.get_json()) == []
-
-
-@pytest.mark.parametrize("query", SEARCHES)
-def test_search_results_speak_to_readers(client, query):
-    for address in (f"/recherche?{urlencode({'q': query})}", f"/fiches?{urlencode({'lieu': '56'})}"):
-        response = client.get(address)
-        assert response.status_code == 200
-        assert editors_phrases_in(response.text) == [], address
-
-
-@pytest.mark.parametrize("address", ["/", "/fiches", "/glossaire", "/orientation", "/couverture"])
-def test_the_other_pages_speak_to_readers(client, address):
-    response = client.get(address)
-    assert response.status_code == 200 and editors_phrases_in(response.text) == []
-
-
-def test_the_check_catches_editors_words_and_spares_the_sources():
-    page = (
-        '<p>Implantation supposée.</p><section class="sources"><ol><li>Note de recherche du portail PDP, § 2.9'
-        '</li></ol></section><p class="contact-source muted">Source : faits PDP, § 3.8</p>'
+def test_sources_and_editors_notes_may_name_them(content):
+    edit(
+        content / FICHE,
+        "  - titre: ameli.fr, Essai encadré (employeur)",
+        "  - titre: ameli.fr, Essai encadré (employeur), vu avec la note de recherche, § 2.9",
     )
-    assert editors_phrases_in(page) == ["supposee"]
+    edit(content / FICHE, "liees: [crpe]", "liees: [crpe]\nnote_editeurs: La page du ministère n'a pas été consultée.")
+    result = check(content)
+    assert result.exit_code == 0, result.output
 
 
-def is_research_note(source) -> bool:
-    return "note de recherche" in fold(f"{source.titre} {source.document or ''}") or source.document == "faits-pdp.md"
-
-
-def test_no_fiche_rests_on_the_research_note_alone(catalog):
-    alone = [fiche.id for fiche in catalog.fiches.values() if all(is_research_note(s) for s in fiche.sources)]
-    assert alone == []
-
-
-def test_every_published_fiche_cites_a_primary_source(catalog):
-    # Légifrance, a .gouv.fr site, ameli.fr, msa.fr… or the organisation's own site (portal check refuses the rest)
-    assert [fiche.id for fiche in catalog.fiches.values() if not fiche.primary_sources] == []
-
-
-def test_a_primary_source_is_dated_and_on_the_web(catalog):
-    for fiche in catalog.fiches.values():
-        for source in fiche.sources:
-            if source.primaire:
-                assert source.url and source.vu_le, fiche.id
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Implantation SUPPOSEE", ["supposée"]),  # accents and case aside
+        ("Ce point n'a  pas été\nconsulté.", ["n'a pas été consulté"]),  # spacing aside
+        ("D'après les faits PDP, § 3.8", ["faits PDP", "§"]),
+        ("Demandez à la CPAM avant d'agir.", []),
+    ],
+)
+def test_the_phrases_are_found_however_written(text, found):
+    assert editors_phrases(text) == found

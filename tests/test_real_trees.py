@@ -1,13 +1,12 @@
-"""The real trees (trees/) on the real fiches (content/): sound, and every « cas type » holds."""
+"""The real trees (trees/) on the real fiches (content/): no error, and none of the warnings that would leave a walk
+without a result or a cas type (the cas types themselves are checked by `portal check`)."""
 
 import pytest
 
 from portal.catalog import _load_fiches
 from portal.config import ROOT
-from portal.models import CasTypes
 from portal.trees import load_trees
-from portal.walk import result_lines, walk_tree
-from portal.yamlsource import load_yaml
+from portal.walk import result_lines
 
 TREES = ROOT / "trees"
 
@@ -22,46 +21,18 @@ def loaded():
 
 def test_real_trees_have_no_problem(loaded):
     _fiches, trees, problems = loaded
-    assert set(trees) == {"medecin-du-travail", "medecin-traitant"}
+    assert trees
     assert [str(p) for p in problems if p.severity == "erreur"] == []
     # Every combination étape × statut × situation either reaches a result or is declared without object.
     assert [str(p) for p in problems if "aucun parcours ne mène" in p.message] == []
     assert [str(p) for p in problems if "aucun cas type" in p.message or "n'a pas de cas types" in p.message] == []
 
 
-def _cases() -> list[tuple[str, int, object]]:
-    found = []
-    for path in sorted(TREES.glob("*.cas.yaml")):
-        cases = CasTypes.model_validate(load_yaml(path).data)
-        found += [(path.name.removesuffix(".cas.yaml"), index, case) for index, case in enumerate(cases.cas)]
-    return found
-
-
-@pytest.mark.parametrize(("tree_id", "index", "case"), _cases(), ids=lambda v: v if isinstance(v, str) else None)
-def test_cas_type(loaded, tree_id, index, case):
-    _fiches, trees, _problems = loaded
-    walk = walk_tree(trees[tree_id], list(case.reponses.items()))
-    assert walk.is_result, f"{case.nom} : le parcours s'arrête à l'étape {walk.node}"
-    proposed = [line.fiche for line in result_lines(trees[tree_id], walk.node)]
-    assert [f for f in case.doit_proposer if f not in proposed] == [], case.nom
-    assert [f for f in case.ne_doit_pas_proposer if f in proposed] == [], case.nom
-    if case.resultat:
-        assert walk.node == case.resultat
-
-
-ONLY_IN_SOME_SITUATIONS = {
-    "ueros",
-    "bilan-medico-socio-professionnel-kerpape",
-    "comete-france",
-    "moaij",
-    "premij",
-    "arpij",
-}
-
-
 def test_every_result_is_in_the_order_of_the_visit(loaded):
-    """Note de recherche §4: what to do during the visit first, the rest after, the special cases apart (the rules
-    of the field that an editor must see are in `portal check`: portal/tree_rules.py, tests/test_tree_rules.py)."""
+    """Note de recherche §4: what to do during the visit first, the rest after (the rules of the field that an
+    editor must see are in `portal check`: portal/tree_rules.py, tests/test_tree_rules.py; the special cases
+    apart there too). Left here: at least one line « maintenant » (the fixture trees have results without one),
+    and what the médecin du travail does first during an arrêt (that tree only)."""
     from portal.trees import walk_paths
 
     _fiches, trees, _problems = loaded
@@ -71,7 +42,6 @@ def test_every_result_is_in_the_order_of_the_visit(loaded):
             when = {line.fiche: line.quand for line in result_lines(tree, path.end)}
             now = [fiche for fiche, quand in when.items() if quand == "maintenant"]
             assert 1 <= len(now) <= 5, (tree.id, path.end, now)
-            assert all(when[f] == "selon" for f in ONLY_IN_SOME_SITUATIONS & set(when)), (tree.id, path.end)
             if tree.id == "medecin-du-travail" and answers.get("etape") == "pendant-arret":
                 expected = {
                     ("salarie", "en-cours"): {

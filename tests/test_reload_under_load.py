@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from apps import edit
 
 from bench.http_load import Server
@@ -17,6 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 LISTED = "/api/fiches?etape=reprise"
 
 
+@pytest.mark.slow  # gunicorn under load while the content changes
 def test_reload_under_load_serves_whole_versions_only(tmp_path):
     content, trees = tmp_path / "content", tmp_path / "trees"
     shutil.copytree(FIXTURES / "content", content)

@@ -54,7 +54,7 @@ def test_revue_lists_due_fiches_oldest_first_with_their_owner(content):
     lines = result.output.splitlines()
     assert "fiche « Convention de rééducation professionnelle en entreprise » (crpe)" in lines[0]
     assert "responsable : PRITH Bretagne" in lines[0] and "dispositifs/crpe.yaml" in lines[0]
-    assert lines[0].endswith("— à vérifier : La page ameli de la CRPE n'a pas été relue.")
+    assert lines[0].endswith("— à vérifier : La durée de la formation reste à confirmer.")
     assert "(visite-pre-reprise)" in lines[1] and "sans responsable" in lines[1]
     assert lines[2] == "2 élément(s) à relire."
     assert "essai-encadre" not in result.output.split("Doutes et notes des éditeurs")[0]

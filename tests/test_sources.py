@@ -142,7 +142,7 @@ def test_a_point_is_shown_at_its_field_and_a_verified_fiche_has_no_banner(conten
     edit(
         content,
         "dispositifs/crpe.yaml",
-        "statut: a-verifier\na_verifier: La page ameli de la CRPE n'a pas été relue.\n",
+        "statut: a-verifier\na_verifier: La durée de la formation reste à confirmer.\n",
         "statut: verifie\n",
     )
     page = client_on(content).get("/fiches/crpe").text
@@ -153,7 +153,7 @@ def test_a_point_is_shown_at_its_field_and_a_verified_fiche_has_no_banner(conten
 
 def test_a_fiche_whose_core_is_uncertain_keeps_its_banner(content, tmp_path, client_on):
     page = client_on(content).get("/fiches/crpe").text
-    assert "<strong>À vérifier avant d'agir.</strong> La page ameli de la CRPE n&#39;a pas été relue." in page
+    assert "<strong>À vérifier avant d'agir.</strong> La durée de la formation reste à confirmer." in page
 
 
 # ------------------------------------------------------------------ editors' notes
@@ -187,7 +187,7 @@ def test_editors_read_the_notes_in_their_review_page(content, tmp_path, monkeypa
     notes = page.split('id="t-notes"')[1].replace("&#39;", "'").replace("&quot;", '"')
     assert f"Note des éditeurs : {NOTE}" in notes
     assert f"À vérifier (<code>duree</code>) : {DOUBT}" in notes
-    assert "À vérifier avant d'agir :</strong> La page ameli de la CRPE n'a pas été relue." in notes
+    assert "À vérifier avant d'agir :</strong> La durée de la formation reste à confirmer." in notes
     assert f"Note des éditeurs : {CONTACT_NOTE}" in notes and "Cap emploi du Morbihan" in notes
 
 
@@ -199,7 +199,7 @@ def test_portal_revue_lists_doubts_points_and_notes(content):
         "fiche « Convention de rééducation professionnelle en entreprise » (crpe) — content/dispositifs/crpe.yaml"
     )
     assert notes[crpe + 1 : crpe + 4] == [
-        "  à vérifier avant d'agir : La page ameli de la CRPE n'a pas été relue.",
+        "  à vérifier avant d'agir : La durée de la formation reste à confirmer.",
         f"  à vérifier (duree) : {DOUBT}",
         f"  note des éditeurs : {NOTE}",
     ]

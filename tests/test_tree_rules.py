@@ -57,6 +57,8 @@ def lines(*given: tuple[str, str]) -> list[Ligne]:
         ({"etape": "reprise"}, [("formation-pendant-arret", "selon")], "qu'à l'étape « en arrêt »"),
         ({"etape": "pendant-arret"}, [("crpe", "maintenant")], "jamais « maintenant »"),
         ({"etape": "pendant-arret", "rqth": "non"}, [("agefiph", "maintenant")], "agefiph en « maintenant » sans RQTH"),
+        ({"etape": "pendant-arret"}, [("arpij", "ensuite")], "arpij ne vaut que dans certaines situations"),
+        ({"etape": "reprise"}, [("ueros", "maintenant"), ("moaij", "ensuite")], "ueros, moaij ne valent que"),
     ],
 )
 def test_each_rule_names_what_is_wrong(answers, given, said):
@@ -71,6 +73,7 @@ def test_each_rule_names_what_is_wrong(answers, given, said):
         ({"etape": "pendant-arret", "rqth": "oui"}, [("cap-emploi", "maintenant")]),
         ({"etape": "invalidite", "statut": "salarie"}, [("cap-emploi", "maintenant")]),  # a pensionné is BOETH
         ({"etape": "reprise"}, [("visite-reprise", "maintenant")]),
+        ({"etape": "pendant-arret"}, [("moaij", "selon"), ("comete-france", "selon")]),
     ],
 )
 def test_what_the_field_allows_passes(answers, given):

@@ -5,23 +5,13 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from portal.catalog import load_catalog
 from portal.cli import main
 from portal.config import ROOT
 
 
 @pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(ROOT / "content", ROOT / "trees")
-
-
-def test_the_real_vocabulary_names_the_situations_doctors_start_with(catalog):
-    names = {situation.nom for situation in catalog.vocabulaire}
-    assert {"AVC", "Cancer", "TMS", "Lombalgie", "Troubles psychiques", "Traumatisme crânien"} <= names
-    assert {"Fonction publique", "Invalidité", "Intérim ou CDD", "Arrêt long", "Inaptitude", "Handicap"} <= names
-    assert {"Régime agricole", "Secret médical", "Fin des indemnités journalières"} <= names
-    for situation in catalog.vocabulaire:
-        assert all(fiche in catalog.fiches for fiche in situation.fiches), situation.nom
+def catalog(real_catalog):
+    return real_catalog
 
 
 def test_the_vocabulary_follows_the_facts(catalog):

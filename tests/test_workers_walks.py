@@ -6,7 +6,6 @@ the handout hold on the handout really served."""
 import re
 
 import pytest
-from apps import portal_app
 from test_handout import sheet
 
 from portal.config import ROOT
@@ -18,8 +17,8 @@ REGIME_GENERAL = ("/fiches/cpam", "/fiches/carsat-prevention", "/fiches/service-
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    return portal_app(tmp_path_factory.mktemp("workers"), ROOT / "content").test_client()
+def client(real_client):
+    return real_client
 
 
 def result(client, query: str) -> str:

@@ -30,6 +30,7 @@ def walk_from_home(page) -> int:
     return choices
 
 
+@pytest.mark.slow  # a browser (its page fixture is chosen inside the test)
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "sans-js"])
 def test_home_to_local_contacts_in_at_most_six_choices(request, javascript):
     page = request.getfixturevalue("page" if javascript else "page_without_js")
