@@ -33,14 +33,18 @@ def _place() -> str:
     return request.args.get("lieu", "").strip()[:MAX_PLACE]
 
 
+_WITH_LETTERS = frozenset(fiche_id for letter in LETTERS.values() for fiche_id in letter.fiches)
+
 # A fiche's page and an orientation result offer the letters that go with their fiches (letters/_offer.html).
 bp.app_template_global("letters_for")(letters_for)
 
 
 @bp.app_template_global()
 def letters_url(fiche_ids: list[str], lieu: str | None = None) -> str:
-    """The letters page for these fiches and this place, as url_for gives it, at a fraction of the cost."""
-    query = query_string([*(("pour", fiche_id) for fiche_id in fiche_ids), ("lieu", lieu)])
+    """The letters page for the fiches that have letters among these (in their order: the page offers those
+    letters first) and this place, as url_for gives it, at a fraction of the cost."""
+    pour = [fiche_id for fiche_id in fiche_ids if fiche_id in _WITH_LETTERS]
+    query = query_string([*(("pour", fiche_id) for fiche_id in pour), ("lieu", lieu)])
     base = frame_urls()["letters.index"]
     return f"{base}?{query}" if query else base
 
