@@ -53,3 +53,14 @@ def test_the_typed_place_and_the_answers_are_never_taken_from_another_request(cl
     assert 'value="Vannes"' in first and 'value="56"' in second and 'value="Vannes"' not in second
     assert "Qui appeler pour <strong>Vannes, Morbihan (56)</strong>" in first
     assert "Qui appeler pour <strong>Morbihan (56)</strong>" in second and "Vannes" not in second
+
+
+def test_each_walk_shows_its_own_answers_and_a_stray_answer_is_never_kept(client):
+    meme = text(client, "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste")
+    autre = text(client, "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=autre-poste")
+    assert "Le même poste, aménagé si besoin" in meme and "Le même poste, aménagé si besoin" not in autre
+    assert "Un autre poste dans l'entreprise" in autre
+    stray = text(client, "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste&zz=1")
+    assert "zz" in stray and "zz" not in text(
+        client, "/orientation/medecin-du-travail?etape=pendant-arret&statut=salarie&situation=meme-poste"
+    )

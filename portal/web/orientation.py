@@ -88,6 +88,9 @@ def step_context(walk: Walk, place: str) -> dict:
         "walk": walk,
         "summary": summary(walk),
         "params": walk.params(),
+        # What the summary of the answers shows (rendered once per version): the answers given, each a known
+        # code; those given ahead are not shown.
+        "answers_key": tuple((answer.question, answer.code) for answer in walk.asked),
         "lieu": place,
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
