@@ -358,8 +358,17 @@ LETTERS: dict[str, Letter] = {
 }
 
 
+# The letters of each fiche, in the order of LETTERS: a result page asks for those of its twenty fiches.
+LETTERS_BY_FICHE: dict[str, list[Letter]] = {}
+for _letter in LETTERS.values():
+    for _fiche_id in _letter.fiches:
+        LETTERS_BY_FICHE.setdefault(_fiche_id, []).append(_letter)
+
+
 def letters_for(fiche_ids: list[str] | tuple[str, ...]) -> list[Letter]:
     """The letters offered with these fiches, in the order of the fiches, each once."""
-    wanted = list(dict.fromkeys(fiche_ids))
-    found = {letter.id: letter for fid in wanted for letter in LETTERS.values() if fid in letter.fiches}
+    found: dict[str, Letter] = {}
+    for fiche_id in fiche_ids:
+        for letter in LETTERS_BY_FICHE.get(fiche_id, ()):
+            found.setdefault(letter.id, letter)
     return list(found.values())

@@ -12,7 +12,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 
 from portal.contacts import national_group
-from portal.letters import LETTERS, Letter, letters_for
+from portal.letters import LETTERS, LETTERS_BY_FICHE, Letter, letters_for
 from portal.serving import contacts_in, current_catalog
 from portal.web import frame_urls, query_string
 from portal.web.orientation_contacts import resolve_lieu
@@ -33,8 +33,6 @@ def _place() -> str:
     return request.args.get("lieu", "").strip()[:MAX_PLACE]
 
 
-_WITH_LETTERS = frozenset(fiche_id for letter in LETTERS.values() for fiche_id in letter.fiches)
-
 # A fiche's page and an orientation result offer the letters that go with their fiches (letters/_offer.html).
 bp.app_template_global("letters_for")(letters_for)
 
@@ -43,7 +41,7 @@ bp.app_template_global("letters_for")(letters_for)
 def letters_url(fiche_ids: list[str], lieu: str | None = None) -> str:
     """The letters page for the fiches that have letters among these (in their order: the page offers those
     letters first) and this place, as url_for gives it, at a fraction of the cost."""
-    pour = [fiche_id for fiche_id in fiche_ids if fiche_id in _WITH_LETTERS]
+    pour = [fiche_id for fiche_id in fiche_ids if fiche_id in LETTERS_BY_FICHE]
     query = query_string([*(("pour", fiche_id) for fiche_id in pour), ("lieu", lieu)])
     base = frame_urls()["letters.index"]
     return f"{base}?{query}" if query else base

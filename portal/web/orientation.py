@@ -10,6 +10,7 @@ from portal.models import Arbre
 from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
+from portal.web.letters import letters_url
 from portal.web.orientation_contacts import resolve_lieu, result_view
 from portal.web.orientation_handout import handout_context
 
@@ -88,6 +89,7 @@ def step_context(walk: Walk, place: str) -> dict:
         "walk": walk,
         "summary": summary(walk),
         "params": walk.params(),
+        "walk_url": url_for("orientation.walk", tree_id=tree.id),
         # What the summary of the answers shows (rendered once per version): the answers given, each a known
         # code; those given ahead are not shown.
         "answers_key": tuple((answer.question, answer.code) for answer in walk.asked),
@@ -110,6 +112,8 @@ def step_context(walk: Walk, place: str) -> dict:
             today=date.today(),
             url=f"{url_for('orientation.walk', tree_id=tree.id, _external=True)}?{query}",
             handout_url=f"{url_for('orientation.handout', tree_id=tree.id)}?{query}",
+            letters=view.letters,
+            letters_href=letters_url([fiche.id for fiche, _ in view.lines], place),
         )
     else:
         step = tree.noeuds[walk.node]

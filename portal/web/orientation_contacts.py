@@ -5,6 +5,7 @@ from functools import lru_cache, partial
 
 from portal.catalog import Catalog
 from portal.contacts import ActeurContacts, means_json, mention_json, national_group
+from portal.letters import Letter, letters_for
 from portal.models import QUAND, Fiche, Ligne
 from portal.places import Departement
 from portal.serving import contacts_in, current_catalog, current_version, resolve_place
@@ -148,6 +149,7 @@ class ResultView:
     acteurs: list[ActeurToCall]
     without: list[Fiche]
     national: list[ActeurToCall]
+    letters: list[Letter]  # the letters that go with its fiches (« Préparer un courrier »)
 
 
 RESULT_VIEWS_KEPT = 4096  # per worker and version: results × départements in use (the real content has ~9,000)
@@ -170,7 +172,8 @@ def _result_view(catalog: Catalog, tree_id: str, node: str, departement: Departe
         lines = [(fiche, line) for fiche, line in lines if applies_in(fiche, departement.code, departement.region)]
     fiches = [fiche for fiche, _ in lines]
     groups = {quand: [(fiche, line) for fiche, line in lines if line.quand == quand] for quand in QUAND}
+    letters = letters_for([fiche.id for fiche in fiches])
     if departement is None:
-        return ResultView(lines, groups, [], [], national_acteurs(catalog, fiches))
+        return ResultView(lines, groups, [], [], national_acteurs(catalog, fiches), letters)
     found = add_contacts(LocalContacts(lieu=departement.code, departement=departement), catalog, fiches)
-    return ResultView(lines, groups, found.acteurs, found.without, [])
+    return ResultView(lines, groups, found.acteurs, found.without, [], letters)
