@@ -197,6 +197,19 @@ SETTINGS = (
         4096,
     ),
     Setting(
+        "PORTAL_FRAGMENTS_MB",
+        "FRAGMENTS_MB",
+        "entier",
+        32,
+        "32",
+        "mégaoctets de morceaux de pages (le "
+        "résultat d'un arbre dans un département, une fiche, l'en-tête…) que chaque worker garde, rendus une fois "
+        "par version du contenu, pour assembler vite une page qu'aucun cache n'a encore (0 pour n'en garder "
+        "aucun)",
+        0,
+        4096,
+    ),
+    Setting(
         "PORTAL_PUBLISHER",
         "PUBLISHER",
         "texte",

@@ -136,3 +136,29 @@ def test_a_cache_full_of_tiny_pages_holds_no_more_memory_than_its_budget():
         tracemalloc.stop()
     assert 1000 < len(cache._pages) < puts / 4  # tiny pages are kept, and the budget was reached long ago…
     assert held <= budget * 1.1  # …within the budget (counting the bodies alone, it held 29 times as much)
+
+
+def test_the_parts_kept_per_version_hold_no_more_memory_than_their_budget():
+    # A crawler walking every result in every département fills the version's parts with small ones: each is
+    # counted whole (text, key, slot), not by its characters.
+    import tracemalloc
+
+    from portal.web.fragments import FragmentCache
+
+    budget = 1_000_000
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache = FragmentCache(budget)
+        puts = 10_000  # several times what the budget holds
+        for n in range(puts):
+            cache.get(
+                ("/portail", ("block", "resultat-contacts", ("medecin-du-travail", f"r{n}", "56"), None)),
+                lambda: "<p>x</p>",
+                None,
+            )
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert 1000 < len(cache._fragments) < puts / 3
+    assert held <= budget * 1.1

@@ -1,6 +1,7 @@
 """Pieces of page that depend on the content version alone (an acteur's contacts in a place): rendered once per
 version and script root, kept with the version within a bound, so that a cold page assembles them."""
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -13,16 +14,15 @@ from portal.contacts import ActeurContacts
 from portal.models import Fiche, Ligne
 from portal.serving import current_version
 
-FRAGMENTS_BYTES = 8_000_000  # per worker and version; the real content's contact blocks take about a tenth
-
 
 class FragmentCache:
-    """Rendered fragments by key within `limit` characters; the oldest used go first. Each entry keeps alive
-    the objects it was rendered from, so that an `id()` in a key names the same object while the entry lives."""
+    """Rendered fragments by key within `limit` bytes of memory (each entry counted whole: the text, its key and
+    its slot, as the page cache counts its pages); the oldest used go first. Each entry keeps alive the objects it
+    was rendered from, so that an `id()` in a key names the same object while the entry lives."""
 
     def __init__(self, limit: int):
         self.limit, self.size = limit, 0
-        self._fragments: OrderedDict[Hashable, tuple[Markup, object]] = OrderedDict()
+        self._fragments: OrderedDict[Hashable, tuple[Markup, object, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, render: Callable[[], str], sources: object) -> Markup:
@@ -32,14 +32,25 @@ class FragmentCache:
                 self._fragments.move_to_end(key)
                 return entry[0]
         found = Markup(render())
+        size = sys.getsizeof(found) + _key_size(key) + _SLOT_BYTES
         with self._lock:
-            if key not in self._fragments and len(found) * 4 <= self.limit:
-                self._fragments[key] = (found, sources)
-                self.size += len(found)
+            if key not in self._fragments and size * 4 <= self.limit:
+                self._fragments[key] = (found, sources, size)
+                self.size += size
                 while self.size > self.limit:
-                    _, (old, _sources) = self._fragments.popitem(last=False)
-                    self.size -= len(old)
+                    _, (_old, _sources, old_size) = self._fragments.popitem(last=False)
+                    self.size -= old_size
         return found
+
+
+_SLOT_BYTES = 200  # the entry's tuple, its hash table slot and order link (the page cache measured 100 for these)
+
+
+def _key_size(key: object) -> int:
+    """The memory of a key and of the tuples and texts in it (names shared with other keys counted each time)."""
+    if isinstance(key, tuple):
+        return sys.getsizeof(key) + sum(map(_key_size, key))
+    return sys.getsizeof(key)
 
 
 def _cached(key: Hashable, template: str, **context) -> Markup:
@@ -64,9 +75,9 @@ def version_block(
 def _kept(key: Hashable, render: Callable[[], str], sources: object) -> Markup:
     found = g.get("fragments")
     if found is None:  # looked up once per request: a result page asks for some twenty fragments
-        cache = None
-        if not current_app.config.get("DEV"):
-            cache = current_version().derived("fragments", lambda: FragmentCache(FRAGMENTS_BYTES))
+        cache, megabytes = None, current_app.config["FRAGMENTS_MB"]
+        if megabytes > 0 and not current_app.config.get("DEV"):
+            cache = current_version().derived("fragments", lambda: FragmentCache(megabytes * 1_000_000))
         found = g.fragments = (cache, request.script_root)
     cache, script_root = found
     if cache is None:
