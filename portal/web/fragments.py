@@ -127,6 +127,5 @@ def init_app(app: Flask) -> None:
         acteur_means=acteur_means,
         quick_reach_line=quick_reach_line,
         result_line=result_line,
-        hit_heading=hit_heading,
         version_block=version_block,
     )

@@ -16,6 +16,7 @@ from portal.serving import current_catalog, current_search
 from portal.text import clean
 from portal.web import frame_urls, query_string, wants_fragment
 from portal.web.directory import narrow_to_place, read_filters
+from portal.web.fragments import hit_heading
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 10
@@ -62,6 +63,8 @@ def search_page():
         facets=facet_links(result, filters),
         pages=page_links(result, filters),
         per_page=PER_PAGE,
+        # Each hit's title and badges, kept per version (portal/web/fragments.py), looked up here in one pass.
+        headings=[hit_heading(hit.fiche, filters.get("lieu")) for hit in result.hits],
     )
     # The page shows the query back: one that looks like patient data is kept by no cache.
     return page, 200, {"Cache-Control": "no-store"} if patient_data_problem(request.args.get("q", "")) else {}
