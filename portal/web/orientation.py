@@ -11,7 +11,7 @@ from portal.serving import current_catalog
 from portal.walk import Ignored, Walk, WalkError, libelle, options, remaining, walk_tree
 from portal.web import wants_fragment
 from portal.web.letters import letters_url
-from portal.web.orientation_contacts import resolve_lieu, result_view
+from portal.web.orientation_contacts import result_in_place
 from portal.web.orientation_handout import handout_context
 
 bp = Blueprint("orientation", __name__, url_prefix="/orientation")
@@ -97,10 +97,7 @@ def step_context(walk: Walk, place: str) -> dict:
         "ignored": [ignored_text(walk.tree, item) for item in walk.ignored],
     }
     if walk.is_result:
-        found = resolve_lieu(place) if place else None
-        view = result_view(tree.id, walk.node, found.departement if found else None)
-        if found and found.departement:
-            found.acteurs, found.without = view.acteurs, view.without
+        found, view = result_in_place(walk, place)
         query = urlencode(with_place(walk, place))  # a result has answers: never empty
         context.update(
             result=tree.resultats[walk.node],

@@ -128,14 +128,14 @@ def by_acteur(fiches: list[Fiche], groups: dict[str, list[ActeurContacts]]) -> l
     return list(acteurs.values())
 
 
-def result_fiches(catalog: Catalog, walk: Walk, place: str) -> tuple[LocalContacts | None, list[tuple[Fiche, Ligne]]]:
-    """The place resolved (when given) and the result's (fiche, line) in the order of the visit; a regional
-    dispositif is offered only where it exists."""
-    lines = [(catalog.fiches[line.fiche], line) for line in visit_order(result_lines(walk.tree, walk.node))]
+def result_in_place(walk: Walk, place: str) -> tuple[LocalContacts | None, "ResultView"]:
+    """The place resolved (when given, with the acteurs to call there) and what the walk's result shows in its
+    département (everywhere, while the département is not known)."""
     found = resolve_lieu(place) if place else None
-    if found:
-        lines = [(fiche, line) for fiche, line in lines if found.applies(fiche)]
-    return found, lines
+    view = result_view(walk.tree.id, walk.node, found.departement if found else None)
+    if found and found.departement:
+        found.acteurs, found.without = view.acteurs, view.without
+    return found, view
 
 
 @dataclass(frozen=True)

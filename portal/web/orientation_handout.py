@@ -15,7 +15,7 @@ from portal.contacts import ActeurContacts, national_group
 from portal.models import Contact, Fiche
 from portal.serving import contacts_in, current_catalog, current_version
 from portal.walk import Walk
-from portal.web.orientation_contacts import LocalContacts, add_contacts, national_acteurs, result_fiches
+from portal.web.orientation_contacts import LocalContacts, add_contacts, national_acteurs, result_in_place
 
 # The worker's service de santé au travail: his médecin du travail, the service and its cellule PDP are one entry on
 # the sheet, with a line for its number: the médecin du travail writes his own service's number there; on the
@@ -198,7 +198,8 @@ def handout_context(walk: Walk, place: str) -> dict:
     the fiches' texts to the salarié are used: no reason written to the médecin, no editors' note, no patient
     data."""
     catalog = current_catalog()
-    found, lines = result_fiches(catalog, walk, place)
+    found, view = result_in_place(walk, place)
+    lines = view.lines
     here = found if found and found.departement else None
     answers = walk.by_question
     # The text that the walk's answers choose (`salarie_selon`): never an obligation that they rule out.

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.config import ROOT
+from scripts.print_pages import CASES
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENS = {"bureau": {"width": 1280, "height": 800}, "telephone": {"width": 390, "height": 844}}
@@ -59,16 +60,17 @@ def test_after_the_place_the_first_number_is_in_view(browser, real_live_server, 
     assert page.evaluate("() => document.getElementById('contacts').contains(document.activeElement)")
 
 
-MDT, MT = "/orientation/medecin-du-travail", "/orientation/medecin-traitant"
 # The walks of the sources (a cariste in arrêt in Vannes, a patient in long arrêt in Dijon, an artisan without arrêt)
 # and the invalidité case, as scripts/print_pages.py prints them: the result's URL; the handout has the same answers.
-ARRET = f"{MDT}?etape=pendant-arret&statut=salarie&contrat=en-cours"  # a cariste in arrêt, still under contract
 PRINTED = {
-    "cariste-autre-poste-vannes": f"{ARRET}&situation=autre-poste&rqth=en-cours&lieu=Vannes",
-    "cariste-reconversion-vannes": f"{ARRET}&situation=reconversion&rqth=en-cours&lieu=Vannes",
-    "patient-arret-dijon": f"{MT}?etape=pendant-arret&statut=salarie&lieu=Dijon",
-    "artisan-sans-arret": f"{MDT}?etape=sans-arret&statut=independant&rqth=non",
-    "invalidite-dijon": f"{MDT}?etape=invalidite&statut=salarie&activite=travaille&lieu=Dijon",
+    name: CASES[name]
+    for name in (
+        "cariste-autre-poste-vannes",
+        "cariste-reconversion-vannes",
+        "patient-arret-dijon",
+        "artisan-sans-arret",
+        "invalidite-dijon",
+    )
 }
 
 
